@@ -1,0 +1,119 @@
+"""What xlscore writes, described as data: sheets made of tables, free cells and a chart.
+
+Builders (scoring, pyramid, issues, live formulas, history, ...) produce these objects;
+:mod:`xlscore.workbook.writer` turns them into parts of the user's workbook. Nothing here
+knows about XML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+__all__ = [
+    "BarChart",
+    "CellValue",
+    "Column",
+    "ColumnFormat",
+    "Formula",
+    "FreeCell",
+    "OutputSheet",
+    "OutputTable",
+]
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A native Excel formula (text without the leading ``=``) and its cached value.
+
+    The text is written exactly as given: functions newer than Excel 2007 must carry their
+    ``_xlfn.`` prefix, structured references must be in the file form
+    (``tblCustomers[[#This Row],[Sales]]``).
+    """
+
+    text: str
+    cached: str | float | int | bool | date | datetime | None = None
+
+
+# A value of a cell. ``str`` is always written as text (never as a formula, whatever it
+# starts with); ``float('nan')`` and ``None`` are blank cells.
+CellValue = str | float | int | bool | date | datetime | Formula | None
+
+# general: as is; number2: 0.00; integer: 0; date: the locale's short date; percent1: 0.0%;
+# text: text cell style.
+ColumnFormat = Literal["general", "number2", "integer", "date", "percent1", "text"]
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    values: Sequence[CellValue]
+    fmt: ColumnFormat = "general"
+    width: float | None = None  # in characters; None = fitted to header and a sample of values
+    # Hyperlink targets inside the workbook (e.g. "'Bands'!C7"), one per value, None = no link.
+    links: Sequence[str | None] | None = None
+    # For a table column whose every cell holds the same structured formula: the table's
+    # calculatedColumnFormula (text without "="), so Excel fills it into new rows.
+    calculated: str | None = None
+
+
+@dataclass(frozen=True)
+class OutputTable:
+    """An Excel Table (a real ``<table>`` part) with a header row at (row, col), 1-based."""
+
+    name: str
+    columns: Sequence[Column]
+    row: int = 1
+    col: int = 1
+    style: str = "TableStyleMedium2"
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.columns[0].values) if self.columns else 0
+
+
+@dataclass(frozen=True)
+class FreeCell:
+    """A single cell outside any table: a title, a note, a label."""
+
+    row: int
+    col: int
+    value: CellValue
+    bold: bool = False
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """A native horizontal bar chart drawn as a pyramid: one centred bar per category.
+
+    Ranges are absolute references on the output sheet itself, e.g. ``$A$3:$A$6``; the
+    first category is drawn on top. An invisible ``spacer`` series pushes each bar to the
+    centre; the visible series is coloured per point (hex RGB like ``1F4E79``).
+    """
+
+    title: str
+    categories: str
+    values: str
+    spacer: str
+    colors: Sequence[str]
+    anchor_row: int = 1  # top-left cell of the chart frame, 1-based
+    anchor_col: int = 1
+    width_cols: int = 8
+    height_rows: int = 18
+    series_name: str = "Customers"
+
+
+@dataclass(frozen=True)
+class OutputSheet:
+    """A sheet xlscore owns: replaced wholesale on every run."""
+
+    name: str
+    tables: Sequence[OutputTable] = ()
+    cells: Sequence[FreeCell] = ()
+    chart: BarChart | None = None
+    freeze_row: int = 0  # rows above this one stay visible when scrolling (0 = none)
+    tab_color: str | None = None
+    column_widths: dict[int, float] = field(default_factory=dict)  # 1-based column -> width
