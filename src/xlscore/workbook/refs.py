@@ -56,5 +56,9 @@ class CellRef:
         """The hyperlink target inside the workbook, e.g. ``'My sheet'!C7``."""
         return f"{quote_sheet(self.sheet)}!{self.address}"
 
+    def with_col(self, col: int) -> CellRef:
+        """The cell of the same row in another column."""
+        return CellRef(self.sheet, self.row, col)
+
     def __str__(self) -> str:
         return f"{self.sheet}!{self.address}"

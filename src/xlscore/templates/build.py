@@ -1,0 +1,128 @@
+"""Build the template workbook with openpyxl (a new file: nothing of a user's to lose).
+
+Every model sheet holds one styled Excel Table with a frozen header and drop-down
+validations for the columns with a fixed vocabulary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xlscore.templates.content import TemplateContent, content
+from xlscore.workbook.layout import HEADERS, TABLES, Lang
+
+__all__ = ["build_template", "customer_headers", "fill_table", "save_template"]
+
+_FIXED_TIME = datetime(2026, 1, 1)
+_VALIDATION_ROWS = 5000
+
+
+def _h(key: str, lang: Lang) -> str:
+    return HEADERS[key][0 if lang == "en" else 1]
+
+
+def _words(lang: Lang, en: str, zh: str) -> str:
+    return en if lang == "en" else zh
+
+
+def customer_headers(c: TemplateContent, lang: Lang) -> list[str]:
+    measures = list(dict.fromkeys(row[1] for row in c.bands))
+    direct = [row[0] for row in c.indicators if row[1] in ("direct", "打分")]
+    return [_h("customer_id", lang), _h("customer", lang), _h("owner", lang), _h("profile", lang),
+            *measures, *direct, _h("approved", lang), _h("last_contact", lang)]
+
+
+def fill_table(ws: Worksheet, table: Table, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Write header + rows at A1 and size the table to them (one blank row when there are none)."""
+    for j, header in enumerate(headers, start=1):
+        ws.cell(1, j, header)
+    for i, row in enumerate(rows, start=2):
+        for j, value in enumerate(row, start=1):
+            if isinstance(value, str) and value.startswith("="):
+                ws.cell(i, j).set_explicit_value(value, "s")  # text, never a formula
+            else:
+                ws.cell(i, j, value)
+    last_row = 1 + max(len(rows), 1)
+    table.ref = f"A1:{get_column_letter(len(headers))}{last_row}"
+    if table.autoFilter is not None:
+        table.autoFilter.ref = table.ref
+    table.tableColumns = []  # rebuilt from the header cells on save
+
+
+def _sheet(wb: Workbook, key: str, lang: Lang, headers: Sequence[str], rows: Sequence[Sequence[Any]],
+           widths: Sequence[float]) -> Worksheet:
+    spec = TABLES[key]
+    ws = wb.create_sheet(spec.sheet(lang))
+    table = Table(displayName=spec.table, ref="A1:A2")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    fill_table(ws, table, headers, rows)
+    ws.add_table(table)
+    ws.freeze_panes = "A2"
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    return ws
+
+
+def _list_validation(ws: Worksheet, column: int, choices: Sequence[str], prompt: str) -> None:
+    letter = get_column_letter(column)
+    dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                        showErrorMessage=True, errorTitle="xlscore", error=prompt, promptTitle="xlscore",
+                        prompt=prompt, showInputMessage=True)
+    dv.add(f"{letter}2:{letter}{_VALIDATION_ROWS}")
+    ws.add_data_validation(dv)
+
+
+def build_template(lang: Lang = "en") -> Workbook:
+    c = content(lang)
+    wb = Workbook()
+    guide = wb.active
+    assert guide is not None
+    guide.title = _words(lang, "Start here", "使用说明")
+    for i, line in enumerate(c.guide, start=1):
+        guide.cell(i, 1, line).font = Font(bold=i == 1, size=14 if i == 1 else 11)
+    guide.column_dimensions["A"].width = 120
+
+    ws = _sheet(wb, "indicators", lang, [_h(k, lang) for k in
+                ("indicator", "method", "if_missing", "needs_approval", "description")], c.indicators,
+                [24, 12, 12, 16, 70])
+    _list_validation(ws, 2, _words(lang, "banded,direct", "分段,打分").split(","), "banded or direct")
+    _list_validation(ws, 3, _words(lang, "zero,exclude,error", "零分,排除,报错").split(","),
+                     "zero, exclude or error")
+    _list_validation(ws, 4, _words(lang, "yes,no", "是,否").split(","), "yes or no")
+
+    _sheet(wb, "weights", lang, [_h("indicator", lang), *c.profiles], c.weights, [24, *[14] * len(c.profiles)])
+    _sheet(wb, "bands", lang, [_h(k, lang) for k in ("indicator", "measure", "from", "to", "points")],
+           c.bands, [24, 32, 12, 12, 10])
+    _sheet(wb, "tiers", lang, [_h(k, lang) for k in
+           ("tier", "min_score", "top_share", "policy", "follow_up_days", "color")], c.tiers,
+           [14, 12, 14, 60, 16, 12])
+
+    headers = customer_headers(c, lang)
+    ws = _sheet(wb, "customers", lang, headers, [], [14, 28, 16, 14, *[16] * (len(headers) - 6), 12, 14])
+    _list_validation(ws, headers.index(_h("profile", lang)) + 1, c.profiles, "a weight profile (blank = first)")
+    _list_validation(ws, headers.index(_h("approved", lang)) + 1, _words(lang, "yes,no", "是,否").split(","),
+                     "yes or no")
+    last_contact = get_column_letter(headers.index(_h("last_contact", lang)) + 1)
+    for row in range(2, 3):
+        ws[f"{last_contact}{row}"].number_format = "yyyy-mm-dd"
+    wb.defined_names["xlscoreTemplateVersion"] = DefinedName("xlscoreTemplateVersion", attr_text='"1"')
+    wb.properties.creator = "xlscore"
+    wb.properties.created = _FIXED_TIME
+    wb.properties.modified = _FIXED_TIME
+    return wb
+
+
+def save_template(path: Path, lang: Lang = "en") -> None:
+    wb = build_template(lang)
+    wb.save(path)

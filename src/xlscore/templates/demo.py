@@ -1,0 +1,79 @@
+"""A realistic, seeded demo book: the template plus a few hundred customers (no network).
+
+Sales follow a long-tailed (log-normal) distribution, as real customer bases do; some cells
+are blank and some direct scores are not yet approved, so every rule shows up.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from openpyxl import Workbook
+
+from xlscore.templates.build import build_template, customer_headers, fill_table
+from xlscore.templates.content import content
+from xlscore.workbook.layout import TABLES, Lang
+
+__all__ = ["demo_rows", "write_demo_book"]
+
+_OWNERS = ("Alice Chen", "Bruno Silva", "Chloe Martin", "David Okafor", "Eva Novak")
+_OWNERS_ZH = ("王芳", "李强", "张伟", "刘洋", "陈静")
+_NAMES = ("Northwind", "Contoso", "Fabrikam", "Tailspin", "Litware", "Adatum", "Proseware", "Wingtip",
+          "Lucerne", "Woodgrove", "Trey", "Coho", "Humongous", "Alpine", "Blue Yonder", "Fourth Coffee")
+_KINDS = ("Trading", "Retail", "Foods", "Logistics", "Industries", "Pharma", "Systems", "Motors")
+_NAMES_ZH = ("华东", "华南", "北方", "西部", "长江", "东海", "天成", "中联", "恒信", "瑞丰", "远大", "嘉禾")
+_KINDS_ZH = ("贸易", "零售", "食品", "物流", "实业", "医药", "科技", "汽车")
+
+
+def demo_rows(n: int, seed: int, lang: Lang = "en", today: date | None = None) -> list[list[Any]]:
+    """n customer rows in template column order."""
+    rng = np.random.default_rng(seed)
+    c = content(lang)
+    today = today or date(2026, 11, 1)
+    names, kinds = (_NAMES, _KINDS) if lang == "en" else (_NAMES_ZH, _KINDS_ZH)
+    owners = _OWNERS if lang == "en" else _OWNERS_ZH
+    yes, no = ("yes", "no") if lang == "en" else ("是", "否")
+    rows: list[list[Any]] = []
+    for i in range(n):
+        size = rng.lognormal(0.0, 1.0)  # one latent "size" drives the measures, with noise
+        sales = round(float(120 * size * rng.lognormal(0, 0.5)), 1)
+        growth = round(float(rng.normal(8, 15)), 1)
+        planned = round(float(sales * 2 * rng.lognormal(0.1, 0.4)), 1)
+        capital = round(float(8 * size * rng.lognormal(0, 0.7)), 1)
+        share = round(float(min(30.0, 1.2 * size * rng.lognormal(0, 0.6))), 2)
+        headcount = int(40 * size * rng.lognormal(0, 0.8)) + 1
+        relationship = int(np.clip(rng.normal(55 + 8 * np.log(size + 0.5), 18), 0, 100))
+        values: list[Any] = [sales, growth, planned, capital, share, headcount]
+        for k in range(len(values)):
+            if rng.random() < 0.03:
+                values[k] = None  # real data has gaps
+        rated = relationship if rng.random() > 0.08 else None
+        approved = yes if rng.random() > 0.12 else no
+        profile = c.profiles[1] if rng.random() < 0.25 else None
+        contact = today - timedelta(days=int(rng.integers(0, 200)))
+        name = f"{names[i % len(names)]} {kinds[(i // len(names)) % len(kinds)]}"
+        if lang == "en" and i >= len(names) * len(kinds):
+            name += f" {i // (len(names) * len(kinds)) + 1}"
+        elif lang == "zh":
+            name = f"{names[i % len(names)]}{kinds[(i // len(names)) % len(kinds)]}{i // 96 + 1}号"
+        rows.append([f"C{i + 1:05d}", name, owners[int(rng.integers(0, len(owners)))], profile,
+                     *values, rated, approved, contact])
+    return rows
+
+
+def demo_workbook(n: int, seed: int, lang: Lang = "en") -> Workbook:
+    wb = build_template(lang)
+    ws = wb[TABLES["customers"].sheet(lang)]
+    table = ws.tables[TABLES["customers"].table]
+    fill_table(ws, table, customer_headers(content(lang), lang), demo_rows(n, seed, lang))
+    date_col = len(customer_headers(content(lang), lang))
+    for row in ws.iter_rows(min_row=2, min_col=date_col, max_col=date_col):
+        row[0].number_format = "yyyy-mm-dd"
+    return wb
+
+
+def write_demo_book(path: Path, n: int = 300, seed: int = 7, lang: Lang = "en") -> None:
+    demo_workbook(n, seed, lang).save(path)

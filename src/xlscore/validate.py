@@ -1,0 +1,41 @@
+"""Checks that need the model and the customers together, and warnings about the result.
+
+Cell-level problems (types, vocabularies, sums, overlaps) are found while reading, where the
+cell is known; see :mod:`xlscore.workbook.model_reader` and ``customers_reader``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from xlscore.issues import IssueList
+from xlscore.model import Model
+from xlscore.workbook.customers_reader import CustomerColumns
+
+__all__ = ["result_warnings"]
+
+
+def result_warnings(model: Model, result: pd.DataFrame, columns: CustomerColumns | None) -> IssueList:
+    """Rows with no tier and customers left unscored: warnings, the re-tier still runs."""
+    issues = IssueList()
+    scored = result["Score"].notna().to_numpy()
+    no_tier = scored & result["Tier"].isna().to_numpy()
+    if no_tier.any() and model.tiers:
+        lowest = min((t for t in model.tiers if t.min_score is not None), key=lambda t: t.min_score or 0.0,
+                     default=model.tiers[-1])
+        issues.warning(lowest.ref, f"{int(no_tier.sum())} scored customers are below every Min score and get "
+                       f"no tier: add a last tier with Min score 0 to catch them", "no-tier")
+    if columns is not None:
+        for index in result.index[~scored][:200]:
+            flags = str(result.at[index, "Flags"])
+            ref = columns.ref(int(index), "Customer ID")
+            issues.warning(ref, f"customer {result.at[index, 'Customer ID']} gets no score ({flags})",
+                           "not-scored")
+        hidden = int((~scored).sum()) - 200
+        if hidden > 0:
+            issues.warning(None, f"{hidden} more customers get no score; filter tblScoring on Flags "
+                           "'not scored' to see them", "not-scored")
+    if len(result) == 0:
+        issues.warning(columns.table.ref(0, 0) if columns else None, "tblCustomers holds no customers",
+                       "empty")
+    return issues

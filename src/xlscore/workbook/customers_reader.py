@@ -1,0 +1,146 @@
+"""tblCustomers -> the engine's customer frame, checking every cell the model reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from xlscore.customers import is_approved
+from xlscore.issues import IssueList
+from xlscore.model import Model
+from xlscore.workbook.cells import as_date, as_number, as_text, shown
+from xlscore.workbook.layout import HEADERS
+from xlscore.workbook.model_reader import column_names, require_column
+from xlscore.workbook.refs import CellRef
+from xlscore.workbook.tables import RawTable, is_blank
+
+__all__ = ["CustomerColumns", "read_customers"]
+
+_META_KEYS = ("customer_id", "customer", "owner", "profile", "approved", "last_contact")
+
+
+@dataclass(frozen=True)
+class CustomerColumns:
+    """Where each column the model reads sits in tblCustomers (0-based table column)."""
+
+    table: RawTable
+    positions: dict[str, int]  # English meta name or model column name -> table column
+
+    def ref(self, data_row: int, column: str) -> CellRef | None:
+        col = self.positions.get(column)
+        return None if col is None else self.table.ref(data_row, col)
+
+
+def read_customers(t: RawTable, model: Model, issues: IssueList) -> tuple[pd.DataFrame, CustomerColumns]:
+    """The frame's index is the table's data row number, so a cell can always be named."""
+    positions: dict[str, int] = {}
+    for key in _META_KEYS:
+        required = key == "customer_id" or (key == "approved" and model.needs_approval)
+        col = require_column(t, key, issues, required=required)
+        if col is not None:
+            positions[HEADERS[key][0]] = col
+    for name in (*model.measure_columns, *model.direct_columns):
+        col = t.find(name)
+        if col is None:
+            where = next((m.bands[0].ref for m in model.measures if m.name == name), None) or next(
+                (i.ref for i in model.indicators if i.name == name), None)
+            origin = f" (read by {where})" if where else ""
+            issues.error(t.after_last_column(), f"tblCustomers has no column {name!r}{origin}: add a column "
+                         "with exactly that header", "missing-column")
+        else:
+            positions[name] = col
+    rows = t.data_rows()
+    frame = pd.DataFrame(index=pd.Index(rows, dtype=np.int64))
+    columns = CustomerColumns(t, positions)
+    frame["Customer ID"] = _objects(_ids(t, rows, positions.get("Customer ID"), issues), frame.index)
+    for meta in ("Customer", "Owner"):
+        frame[meta] = _objects(_column(t, rows, positions.get(meta)), frame.index)
+    frame["Profile"] = _objects(_profiles(t, rows, positions.get("Profile"), model, issues), frame.index)
+    approved_col = positions.get("Approved")
+    frame["Approved"] = np.array([is_approved(v) for v in _column(t, rows, approved_col)], dtype=bool)
+    frame["Last contact"] = _dates(t, rows, positions.get("Last contact"), issues)
+    direct = set(model.direct_columns)
+    for name in (*model.measure_columns, *model.direct_columns):
+        frame[name] = _numbers(t, rows, positions.get(name), name, name in direct, issues)
+    return frame, columns
+
+
+def _objects(values: list[Any], index: pd.Index) -> pd.Series:
+    """Keep Python values as they are (no string dtype inference: None stays None)."""
+    return pd.Series(values, index=index, dtype=object)
+
+
+def _column(t: RawTable, rows: list[int], col: int | None) -> list[Any]:
+    if col is None:
+        return [None] * len(rows)
+    return [t.rows[i][col] for i in rows]
+
+
+def _ids(t: RawTable, rows: list[int], col: int | None, issues: IssueList) -> list[Any]:
+    values = _column(t, rows, col)
+    seen: dict[str, int] = {}
+    out: list[Any] = []
+    for i, value in zip(rows, values, strict=True):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if col is not None and is_blank(value):
+            issues.error(t.ref(i, col), "Customer ID is blank: every customer row needs a unique ID",
+                         "blank-id")
+        elif col is not None:
+            key = as_text(value).casefold()
+            if key in seen:
+                issues.error(t.ref(i, col), f"duplicate Customer ID {shown(value)}: also in row "
+                             f"{t.ref(seen[key], col).row}; IDs must be unique", "duplicate-id")
+            else:
+                seen[key] = i
+        out.append(value.strip() if isinstance(value, str) else value)
+    return out
+
+
+def _profiles(t: RawTable, rows: list[int], col: int | None, model: Model, issues: IssueList) -> list[Any]:
+    known = {p.name.strip().casefold() for p in model.profiles}
+    names = ", ".join(p.name for p in model.profiles)
+    out: list[str | None] = []
+    for i, value in zip(rows, _column(t, rows, col), strict=True):
+        text = as_text(value)
+        if text and known and text.casefold() not in known and col is not None:
+            issues.error(t.ref(i, col), f"profile {text!r} is not a weight column of tblWeights "
+                         f"(known: {names}); leave it blank for the first one", "unknown-profile")
+        out.append(text or None)
+    return out
+
+
+def _dates(t: RawTable, rows: list[int], col: int | None, issues: IssueList) -> pd.Series:
+    values: list[datetime | None] = []
+    for i, value in zip(rows, _column(t, rows, col), strict=True):
+        values.append(as_date(value, t.ref(i, col), "Last contact", issues) if col is not None else None)
+    return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)).astype("datetime64[ns]").to_numpy(),
+                     index=pd.Index(rows, dtype=np.int64))
+
+
+def _numbers(t: RawTable, rows: list[int], col: int | None, name: str, direct: bool,
+             issues: IssueList) -> np.ndarray[Any, np.dtype[np.float64]]:
+    raw = _column(t, rows, col)
+    kinds = set(map(type, raw))
+    if col is None:
+        return np.full(len(rows), np.nan)
+    if kinds <= {float, int, type(None)}:
+        values = np.array([np.nan if v is None else v for v in raw], dtype=np.float64)
+    else:  # slow path only when something is not a plain number
+        values = np.array([_number(t.ref(i, col), v, name, issues) for i, v in zip(rows, raw, strict=True)],
+                          dtype=np.float64)
+    bad = ((values < 0) | (values > 100)) if direct else np.zeros(len(values), dtype=bool)
+    for k in np.flatnonzero(bad):
+        issues.error(t.ref(rows[k], col), f"{name} {shown(float(values[k]))} is outside 0–100: a direct "
+                     "score is a number from 0 to 100", "direct-range")
+        values[k] = np.nan
+    return values
+
+
+def _number(ref: CellRef, value: Any, name: str, issues: IssueList) -> float:
+    number = as_number(value, ref, name, issues)
+    return np.nan if number is None else number

@@ -1,0 +1,137 @@
+"""Result -> the Scoring, Pyramid and Issues sheets, described as :mod:`sheetdata` objects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from xlscore.issues import Issue
+from xlscore.model import Model
+from xlscore.workbook.layout import HEADERS, OUTPUT_SHEETS, Lang
+from xlscore.workbook.refs import column_letter
+from xlscore.workbook.sheetdata import BarChart, CellValue, Column, ColumnFormat, FreeCell, OutputSheet, OutputTable
+
+__all__ = ["DEFAULT_COLORS", "excel_serial", "issues_sheet", "pyramid_sheet", "scoring_sheet", "tier_summary"]
+
+DEFAULT_COLORS = ("1F4E79", "2E75B6", "9DC3E6", "BDD7EE", "DEEBF7", "F2F2F2")
+_EPOCH = np.datetime64("1899-12-30", "ns")
+
+
+def _h(key: str, lang: Lang) -> str:
+    en, zh = HEADERS[key]
+    return en if lang == "en" else zh
+
+
+def excel_serial(values: npt.NDArray[np.datetime64]) -> npt.NDArray[np.float64]:
+    """datetime64 -> Excel serial day numbers (1900 system), NaN for NaT."""
+    as_ns = values.astype("datetime64[ns]")
+    days = (as_ns - _EPOCH).astype("timedelta64[ns]").astype(np.float64) / 86_400e9
+    out: npt.NDArray[np.float64] = np.where(np.isnat(as_ns), np.nan, days)
+    return out
+
+
+def _values(series: pd.Series) -> Sequence[CellValue]:
+    return series.to_numpy(dtype=object).tolist()  # type: ignore[no-any-return]
+
+
+def scoring_sheet(model: Model, result: pd.DataFrame, lang: Lang) -> OutputSheet:
+    spec = OUTPUT_SHEETS["scoring"]
+    head: list[tuple[str, str, ColumnFormat]] = [
+        ("Customer ID", _h("customer_id", lang), "general"),
+        ("Customer", _h("customer", lang), "general"),
+        ("Owner", _h("owner", lang), "general"),
+        ("Profile", _h("profile", lang), "general"),
+        *((ind.name, ind.name, "number2") for ind in model.indicators),
+        ("Score", _h("score", lang), "number2"),
+        ("Rank", _h("rank", lang), "integer"),
+        ("Tier", _h("tier", lang), "general"),
+        ("Policy", _h("policy", lang), "general"),
+    ]
+    columns = [Column(header, _values(result[name]), fmt) for name, header, fmt in head]
+    follow = excel_serial(result["Next follow-up"].to_numpy(dtype="datetime64[ns]"))
+    columns.append(Column(_h("next_follow_up", lang), follow.tolist(), "date", width=14))
+    columns.append(Column(_h("flags", lang), _values(result["Flags"]), "general", width=40))
+    table = OutputTable(spec.table, columns, row=1, col=1)
+    return OutputSheet(spec.sheet(lang), tables=[table], freeze_row=2)
+
+
+def tier_summary(model: Model, result: pd.DataFrame) -> pd.DataFrame:
+    """Per tier in tblTiers order: count, share of scored customers, min / average score."""
+    scored = result[result["Score"].notna()]
+    total = len(scored)
+    rows = []
+    for tier in model.tiers:
+        members = scored.loc[scored["Tier"] == tier.name, "Score"]
+        rows.append({
+            "Tier": tier.name,
+            "Customers": len(members),
+            "Share": len(members) / total if total else 0.0,
+            "Min score": float(members.min()) if len(members) else np.nan,
+            "Average score": float(members.mean()) if len(members) else np.nan,
+            "Policy": tier.policy,
+            "Follow-up days": tier.follow_up_days,
+        })
+    return pd.DataFrame(rows, columns=["Tier", "Customers", "Share", "Min score", "Average score", "Policy",
+                                       "Follow-up days"])
+
+
+def pyramid_label(tier: str, count: int, share: float) -> str:
+    return f"{tier}: {count} ({share:.1%})"
+
+
+def pyramid_sheet(model: Model, summary: pd.DataFrame, lang: Lang, scored: int, today: date) -> OutputSheet:
+    spec = OUTPUT_SHEETS["pyramid"]
+    counts = summary["Customers"].astype(int).tolist()
+    widest = max(counts, default=0)
+    labels = [pyramid_label(t, c, s) for t, c, s in
+              zip(summary["Tier"], counts, summary["Share"], strict=True)]
+    top_row = 3
+    columns = [
+        Column(_h("tier", lang), summary["Tier"].tolist()),
+        Column(_h("customers", lang), counts, "integer"),
+        Column(_h("share", lang), summary["Share"].tolist(), "percent1"),
+        Column(_h("min_score", lang), summary["Min score"].tolist(), "number2"),
+        Column(_h("avg_score", lang), summary["Average score"].tolist(), "number2"),
+        Column(_h("policy", lang), summary["Policy"].tolist(), width=28),
+        Column(_h("follow_up_days", lang), summary["Follow-up days"].tolist(), "integer"),
+        Column(_h("label", lang), labels, width=26),
+        Column(_h("spacer", lang), [(widest - c) / 2 for c in counts], "number2"),
+    ]
+    table = OutputTable(spec.table, columns, row=top_row, col=1, style="TableStyleLight9")
+    first, last = top_row + 1, top_row + max(len(counts), 1)
+
+    def rng(col: int) -> str:
+        letter = column_letter(col)
+        return f"${letter}${first}:${letter}${last}"
+
+    colors = [t.color or DEFAULT_COLORS[i % len(DEFAULT_COLORS)] for i, t in enumerate(model.tiers)]
+    title = "Customer pyramid" if lang == "en" else "客户金字塔"
+    chart = BarChart(title=title, categories=rng(8), values=rng(2), spacer=rng(9), colors=colors,
+                     anchor_row=top_row + len(counts) + 3, anchor_col=1, width_cols=8,
+                     height_rows=max(12, 3 * len(counts) + 6), series_name=_h("customers", lang))
+    caption = (f"{scored} customers scored on {today.isoformat()}; tiers from tblTiers "
+               f"({'share of ranking' if model.scheme == 'share' else 'score thresholds'})")
+    if lang == "zh":
+        caption = f"{today.isoformat()} 共评分 {scored} 位客户"
+    cells = [FreeCell(1, 1, title, bold=True), FreeCell(2, 1, caption)]
+    return OutputSheet(spec.sheet(lang), tables=[table], cells=cells, chart=chart)
+
+
+def issues_sheet(issues: Sequence[Issue], lang: Lang) -> OutputSheet:
+    spec = OUTPUT_SHEETS["issues"]
+    ordered = sorted(issues, key=lambda i: i.severity != "error")  # stable: errors first, sheet order kept
+    rows = ordered or [None]
+    severity: list[CellValue] = [i.severity if i else None for i in rows]
+    cells: list[CellValue] = [str(i.ref) if i and i.ref else None for i in rows]
+    links = [i.ref.location if i and i.ref else None for i in rows]
+    messages: list[CellValue] = [i.message if i else None for i in rows]
+    table = OutputTable(spec.table, [
+        Column(_h("severity", lang), severity, width=10),
+        Column(_h("cell", lang), cells, width=18, links=links),
+        Column(_h("message", lang), messages, width=100),
+    ])
+    return OutputSheet(spec.sheet(lang), tables=[table], freeze_row=2)
