@@ -175,22 +175,24 @@ def score_customers(model: Model, frame: pd.DataFrame) -> pd.DataFrame:
     follow_days = days[tier_idx]  # -1 indexes the trailing None/NaN
     last = frame["Last contact"].to_numpy(dtype="datetime64[ns]")
     next_follow = last + pd.to_timedelta(follow_days, unit="D").to_numpy()
-    out = pd.DataFrame(
-        {
-            "Customer ID": frame["Customer ID"].to_numpy(dtype=object),
-            "Customer": frame["Customer"].to_numpy(dtype=object),
-            "Owner": frame["Owner"].to_numpy(dtype=object),
-            "Profile": np.array([model.profiles[i].name for i in profile_idx], dtype=object),
-            **{ind.name: res.score for ind, res in zip(model.indicators, results, strict=True)},
-            "Score": score,
-            "Rank": rank,
-            "Tier": tier_names[tier_idx],
-            "Policy": policies[tier_idx],
-            "Next follow-up": next_follow,
-            "Flags": flags.result(),
-        },
-        index=frame.index,
-    )
+    text = {
+        "Customer ID": frame["Customer ID"].to_numpy(dtype=object),
+        "Customer": frame["Customer"].to_numpy(dtype=object),
+        "Owner": frame["Owner"].to_numpy(dtype=object),
+        "Profile": np.array([model.profiles[i].name for i in profile_idx], dtype=object),
+    }
+    columns: dict[str, object] = {name: pd.Series(values, index=frame.index, dtype=object)
+                                  for name, values in text.items()}
+    columns.update({ind.name: res.score for ind, res in zip(model.indicators, results, strict=True)})
+    columns.update({
+        "Score": score,
+        "Rank": rank,
+        "Tier": pd.Series(tier_names[tier_idx], index=frame.index, dtype=object),
+        "Policy": pd.Series(policies[tier_idx], index=frame.index, dtype=object),
+        "Next follow-up": next_follow,
+        "Flags": pd.Series(flags.result(), index=frame.index, dtype=object),
+    })
+    out = pd.DataFrame(columns, index=frame.index)
     for ind, res in zip(model.indicators, results, strict=True):
         out.loc[~scored & ~res.included, ind.name] = np.nan
     return _sorted(out, scored)

@@ -62,6 +62,7 @@ class Measure:
     indicator: str
     name: str
     bands: tuple[Band, ...]
+    ref: CellRef | None = None  # the Measure cell of its first band row
 
     @property
     def max_points(self) -> float:

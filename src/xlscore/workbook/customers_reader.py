@@ -46,11 +46,12 @@ def read_customers(t: RawTable, model: Model, issues: IssueList) -> tuple[pd.Dat
     for name in (*model.measure_columns, *model.direct_columns):
         col = t.find(name)
         if col is None:
-            where = next((m.bands[0].ref for m in model.measures if m.name == name), None) or next(
-                (i.ref for i in model.indicators if i.name == name), None)
-            origin = f" (read by {where})" if where else ""
-            issues.error(t.after_last_column(), f"tblCustomers has no column {name!r}{origin}: add a column "
-                         "with exactly that header", "missing-column")
+            measure_ref = next((m.ref for m in model.measures if m.name == name), None)
+            where = measure_ref or next((i.ref for i in model.indicators if i.name == name), None)
+            kind = "measure" if measure_ref else "direct indicator"
+            issues.error(where or t.after_last_column(), f"{kind} {name!r} has no column in tblCustomers "
+                         f"(sheet {t.sheet}): add a column headed exactly {name!r}, or fix the name here",
+                         "missing-column")
         else:
             positions[name] = col
     rows = t.data_rows()

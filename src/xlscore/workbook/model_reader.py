@@ -10,7 +10,7 @@ from xlscore.workbook.cells import as_number, as_text, as_word, as_yes_no, shown
 from xlscore.workbook.layout import HEADERS, METHOD_WORDS, MISSING_WORDS, Lang, header_key
 from xlscore.workbook.layout import ALIASES as _ALIASES
 from xlscore.workbook.refs import CellRef
-from xlscore.workbook.tables import RawTable
+from xlscore.workbook.tables import RawTable, is_blank
 
 __all__ = ["ModelTables", "column_names", "read_model", "require_column"]
 
@@ -136,6 +136,7 @@ def _bands(t: RawTable, indicators: list[Indicator], issues: IssueList) -> list[
         return []
     by_name = {ind.name.casefold(): ind for ind in indicators}
     grouped: dict[tuple[str, str], list[Band]] = {}
+    measure_refs: dict[tuple[str, str], CellRef] = {}
     owner: dict[str, str] = {}
     for i in t.data_rows():
         row = t.rows[i]
@@ -174,7 +175,8 @@ def _bands(t: RawTable, indicators: list[Indicator], issues: IssueList) -> list[
             continue
         band = Band(ind.name, measure, lower, upper, points, t.ref(i, c_from))
         grouped.setdefault((ind.name, measure), []).append(band)
-    measures = [Measure(ind, name, tuple(bands)) for (ind, name), bands in grouped.items()]
+        measure_refs.setdefault((ind.name, measure), t.ref(i, c_measure))
+    measures = [Measure(ind, name, tuple(bands), measure_refs[ind, name]) for (ind, name), bands in grouped.items()]
     for m in measures:
         _check_overlaps(m, issues)
     for ind in indicators:
@@ -233,7 +235,8 @@ def _tiers(t: RawTable, issues: IssueList) -> list[Tier]:
         low = as_number(row[c_min], t.ref(i, c_min), "Min score", issues)
         share = as_number(row[c_share], t.ref(i, c_share), "Top share %", issues)
         if low is not None and share is not None:
-            issues.error(t.ref(i, c_share), f"tier {name!r} has both Min score and Top share %: fill one "
+            odd = c_min if _majority_scheme(t, c_min, c_share) == "share" else c_share
+            issues.error(t.ref(i, odd), f"tier {name!r} has both Min score and Top share %: fill one "
                          "(thresholds or shares, one scheme per model)", "both-schemes")
         elif low is None and share is None and row[c_min] is None and row[c_share] is None:
             issues.error(t.ref(i, c_min), f"tier {name!r} has neither Min score nor Top share %: fill one",
@@ -255,6 +258,14 @@ def _tiers(t: RawTable, issues: IssueList) -> list[Tier]:
     return tiers
 
 
+def _majority_scheme(t: RawTable, c_min: int, c_share: int) -> str:
+    """The scheme most tier rows use: the odd cell out of a row with both is the other one."""
+    rows = [t.rows[i] for i in t.data_rows()]
+    lows = sum(not is_blank(r[c_min]) for r in rows)
+    shares = sum(not is_blank(r[c_share]) for r in rows)
+    return "share" if shares >= lows else "threshold"
+
+
 def _color(value: object, t: RawTable, i: int, col: int, issues: IssueList) -> str:
     text = as_text(value).lstrip("#").upper()
     if text and (len(text) != 6 or any(ch not in "0123456789ABCDEF" for ch in text)):
@@ -268,9 +279,8 @@ def _check_scheme(tiers: list[Tier], t: RawTable, c_min: int, c_share: int, issu
     shares = [x for x in tiers if x.top_share is not None]
     lows = [x for x in tiers if x.min_score is not None]
     if shares and lows:
-        minority = lows if len(lows) <= len(shares) else shares
-        ref = minority[0].ref
-        issues.error(ref, "tblTiers mixes Min score and Top share % rows: use one scheme for every tier",
+        minority, col = (lows, c_min) if len(lows) <= len(shares) else (shares, c_share)
+        issues.error(_col(minority[0], t, col), "tblTiers mixes Min score and Top share % rows: use one scheme for every tier",
                      "mixed-schemes")
         return
     if shares:
