@@ -63,11 +63,11 @@ def output_sheets(analysis: Analysis, today: date) -> list[OutputSheet]:
 
 def retier(path: Path, target: Path | None = None, *, force: bool = False, today: date | None = None) -> RetierReport:
     """Score the book and write Scoring, Pyramid and Issues into ``target`` (default: in place)."""
-    from xlscore.workbook.writer import write_workbook
-
     analysis = analyse(path)
     if not analysis.ok or analysis.result is None:
         raise ModelError(analysis.issues)
+    from xlscore.workbook.writer import write_workbook
+
     written = write_workbook(path, output_sheets(analysis, today or date.today()), target=target, force=force)
     result = analysis.result
     return RetierReport(
