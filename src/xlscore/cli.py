@@ -39,6 +39,8 @@ def _core_commands(sub: Any) -> None:
     p.add_argument("book", type=_path, help="the workbook (.xlsx / .xlsm)")
     p.add_argument("-o", "--output", type=_path, help="write the result here and leave BOOK untouched")
     p.add_argument("--force", action="store_true", help="write even if Excel has the book open")
+    p.add_argument("--live", action="store_true",
+                   help="write tblScoring as native Excel formulas that follow edits without Python")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--json", action="store_true", help="print a machine-readable summary")
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_retier"))

@@ -67,7 +67,7 @@ def cmd_retier(args: argparse.Namespace) -> int:
     from xlscore.retier import retier
 
     try:
-        report = retier(args.book, args.output, force=args.force)
+        report = retier(args.book, args.output, force=args.force, live=args.live)
     except ModelError as exc:
         if args.json:
             print(json.dumps({"ok": False, "issues": _issues_json(exc.issues)}, ensure_ascii=False, indent=2))

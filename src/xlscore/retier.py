@@ -9,13 +9,24 @@ from pathlib import Path
 import pandas as pd
 
 from xlscore.engine import score_customers
+from xlscore.extensions import load_extensions
 from xlscore.issues import IssueList, ModelError
 from xlscore.validate import result_warnings
 from xlscore.workbook.reader import Book, read_book
 from xlscore.workbook.report import issues_sheet, pyramid_sheet, scoring_sheet, tier_summary
-from xlscore.workbook.sheetdata import OutputSheet
+from xlscore.workbook.sheetdata import ColumnFormat, OutputSheet
 
-__all__ = ["Analysis", "RetierReport", "analyse", "output_sheets", "retier"]
+__all__ = ["Analysis", "ExtraColumn", "RetierReport", "analyse", "output_sheets", "retier"]
+
+
+@dataclass(frozen=True)
+class ExtraColumn:
+    """A result column an extension added, shown in tblScoring after Flags."""
+
+    name: str  # column of Analysis.result
+    header: str  # header in the Scoring sheet (already in the book's language)
+    fmt: ColumnFormat = "general"
+    after: str | None = None  # put it right after this result column (None = at the end)
 
 
 @dataclass
@@ -23,6 +34,7 @@ class Analysis:
     book: Book
     result: pd.DataFrame | None
     issues: IssueList = field(default_factory=IssueList)
+    extra_columns: list[ExtraColumn] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -47,28 +59,44 @@ def analyse(path: Path) -> Analysis:
         return Analysis(book, None, issues)
     result = score_customers(book.model, book.customers)
     issues.extend(result_warnings(book.model, result, book.columns))
-    return Analysis(book, result, issues)
+    analysis = Analysis(book, result, issues)
+    for extension in load_extensions():
+        extension.apply(analysis)
+    if analysis.issues.errors:
+        analysis.result = None
+    return analysis
 
 
-def output_sheets(analysis: Analysis, today: date) -> list[OutputSheet]:
+def output_sheets(analysis: Analysis, today: date, *, live: bool = False) -> list[OutputSheet]:
+    """Scoring (values, or native formulas with ``live``), Pyramid, Issues, then extension sheets."""
     assert analysis.result is not None
     model, lang, result = analysis.book.model, analysis.book.lang, analysis.result
-    scored = int(result["Score"].notna().sum())
-    return [
-        scoring_sheet(model, result, lang),
-        pyramid_sheet(model, tier_summary(model, result), lang, scored, today),
-        issues_sheet(analysis.issues, lang),
-    ]
+    if live:
+        from xlscore.workbook.formulas import live_sheets
+
+        sheets = live_sheets(analysis, today)
+    else:
+        scored = int(result["Score"].notna().sum())
+        sheets = [
+            scoring_sheet(model, result, lang, analysis.extra_columns),
+            pyramid_sheet(model, tier_summary(model, result), lang, scored, today),
+        ]
+    sheets.append(issues_sheet(analysis.issues, lang))
+    for extension in load_extensions():
+        sheets.extend(extension.sheets(analysis, today))
+    return sheets
 
 
-def retier(path: Path, target: Path | None = None, *, force: bool = False, today: date | None = None) -> RetierReport:
+def retier(path: Path, target: Path | None = None, *, force: bool = False, today: date | None = None,
+           live: bool = False) -> RetierReport:
     """Score the book and write Scoring, Pyramid and Issues into ``target`` (default: in place)."""
     analysis = analyse(path)
     if not analysis.ok or analysis.result is None:
         raise ModelError(analysis.issues)
     from xlscore.workbook.writer import write_workbook
 
-    written = write_workbook(path, output_sheets(analysis, today or date.today()), target=target, force=force)
+    sheets = output_sheets(analysis, today or date.today(), live=live)
+    written = write_workbook(path, sheets, target=target, force=force, full_calc_on_load=live)
     result = analysis.result
     return RetierReport(
         target=written.target,

@@ -29,7 +29,11 @@ class Book:
     columns: CustomerColumns | None
     lang: Lang
     issues: IssueList = field(default_factory=IssueList)
-    sheet_names: list[str] = field(default_factory=list)
+    source: TableSource | None = None  # for extensions that read optional tables of their own
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return self.source.sheet_names if self.source else []
 
 
 def _detect_lang(source: TableSource, customers: RawTable | None) -> Lang:
@@ -67,13 +71,13 @@ def read_book(path: Path) -> Book:
     empty = Model((), (), (), (), lang)
     ind, wts, bnd, trs = (tables[k] for k in ("indicators", "weights", "bands", "tiers"))
     if ind is None or wts is None or bnd is None or trs is None:
-        return Book(path, empty, pd.DataFrame(), None, lang, issues, source.sheet_names)
+        return Book(path, empty, pd.DataFrame(), None, lang, issues, source)
     model = read_model(ModelTables(ind, wts, bnd, trs, lang, issues))
     customers_table = tables["customers"]
     if customers_table is None:
-        return Book(path, model, pd.DataFrame(), None, lang, issues, source.sheet_names)
+        return Book(path, model, pd.DataFrame(), None, lang, issues, source)
     frame, columns = read_customers(customers_table, model, issues)
-    return Book(path, model, frame, columns, lang, issues, source.sheet_names)
+    return Book(path, model, frame, columns, lang, issues, source)
 
 
 def _guard(path: Path) -> None:

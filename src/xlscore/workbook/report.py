@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -14,6 +15,9 @@ from xlscore.model import Model
 from xlscore.workbook.layout import HEADERS, OUTPUT_SHEETS, Lang
 from xlscore.workbook.refs import column_letter
 from xlscore.workbook.sheetdata import BarChart, CellValue, Column, ColumnFormat, FreeCell, OutputSheet, OutputTable
+
+if TYPE_CHECKING:
+    from xlscore.retier import ExtraColumn
 
 __all__ = ["DEFAULT_COLORS", "excel_serial", "issues_sheet", "pyramid_sheet", "scoring_sheet", "tier_summary"]
 
@@ -38,7 +42,8 @@ def _values(series: pd.Series) -> Sequence[CellValue]:
     return series.to_numpy(dtype=object).tolist()  # type: ignore[no-any-return]
 
 
-def scoring_sheet(model: Model, result: pd.DataFrame, lang: Lang) -> OutputSheet:
+def scoring_sheet(model: Model, result: pd.DataFrame, lang: Lang,
+                  extra: Sequence[ExtraColumn] = ()) -> OutputSheet:
     spec = OUTPUT_SHEETS["scoring"]
     head: list[tuple[str, str, ColumnFormat]] = [
         ("Customer ID", _h("customer_id", lang), "general"),
@@ -55,6 +60,13 @@ def scoring_sheet(model: Model, result: pd.DataFrame, lang: Lang) -> OutputSheet
     follow = excel_serial(result["Next follow-up"].to_numpy(dtype="datetime64[ns]"))
     columns.append(Column(_h("next_follow_up", lang), follow.tolist(), "date", width=14))
     columns.append(Column(_h("flags", lang), _values(result["Flags"]), "general", width=40))
+    names = [name for name, _, _ in head] + ["Next follow-up", "Flags"]
+    for col in extra:
+        at = names.index(col.after) + 1 if col.after in names else len(names)
+        values = result[col.name]
+        cells = excel_serial(values.to_numpy(dtype="datetime64[ns]")).tolist() if col.fmt == "date" else _values(values)
+        columns.insert(at, Column(col.header, cells, col.fmt))
+        names.insert(at, col.name)
     table = OutputTable(spec.table, columns, row=1, col=1)
     return OutputSheet(spec.sheet(lang), tables=[table], freeze_row=2)
 
