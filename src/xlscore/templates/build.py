@@ -6,6 +6,7 @@ validations for the columns with a fixed vocabulary.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -22,9 +23,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xlscore.templates.content import TemplateContent, content
 from xlscore.workbook.layout import HEADERS, TABLES, Lang
 
-__all__ = ["build_template", "customer_headers", "fill_table", "save_template"]
+__all__ = ["TEMPLATE_ADDONS", "build_template", "customer_headers", "fill_table", "save_template"]
 
 _FIXED_TIME = datetime(2026, 1, 1)
+
+# "module:function" of functions (wb: Workbook, lang: Lang) -> None that add optional sheets
+# of a feature (overrides, lifecycle rules, ...) to the template, in this order.
+TEMPLATE_ADDONS: tuple[str, ...] = ()
 _VALIDATION_ROWS = 5000
 
 
@@ -116,6 +121,9 @@ def build_template(lang: Lang = "en") -> Workbook:
     last_contact = get_column_letter(headers.index(_h("last_contact", lang)) + 1)
     for row in range(2, 3):
         ws[f"{last_contact}{row}"].number_format = "yyyy-mm-dd"
+    for addon in TEMPLATE_ADDONS:
+        module, _, name = addon.partition(":")
+        getattr(importlib.import_module(module), name)(wb, lang)
     wb.defined_names["xlscoreTemplateVersion"] = DefinedName("xlscoreTemplateVersion", attr_text='"1"')
     wb.properties.creator = "xlscore"
     wb.properties.created = _FIXED_TIME
