@@ -7,6 +7,9 @@ validations for the columns with a fixed vocabulary.
 from __future__ import annotations
 
 import importlib
+import io
+import re
+import zipfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xlscore.templates.content import TemplateContent, content
 from xlscore.workbook.layout import HEADERS, TABLES, Lang
 
-__all__ = ["TEMPLATE_ADDONS", "build_template", "customer_headers", "fill_table", "save_template"]
+__all__ = ["TEMPLATE_ADDONS", "build_template", "save_deterministic", "customer_headers", "fill_table", "save_template"]
 
 _FIXED_TIME = datetime(2026, 1, 1)
 
@@ -131,6 +134,20 @@ def build_template(lang: Lang = "en") -> Workbook:
     return wb
 
 
+def save_deterministic(wb: Workbook, path: Path) -> None:
+    """Save so that the same workbook gives the same bytes (fixed times, sorted zip entries)."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    stamp = _FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, zipfile.ZipFile(path, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
+            info = zipfile.ZipInfo(name, date_time=_FIXED_TIME.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, data)
+
+
 def save_template(path: Path, lang: Lang = "en") -> None:
-    wb = build_template(lang)
-    wb.save(path)
+    save_deterministic(build_template(lang), path)
