@@ -66,14 +66,10 @@ def _metadata(function: Callable[..., Any]) -> dict[str, Any]:
     for parameter in inspect.signature(function).parameters.values():
         if parameter.kind not in (parameter.POSITIONAL_OR_KEYWORD, parameter.VAR_POSITIONAL):
             raise AddinError(f"UDF {function.__name__}: xlwings UDFs take no keyword-only arguments")
-        arguments.append(
-            {
-                "name": parameter.name,
-                "vba": None,
-                "vararg": parameter.kind is parameter.VAR_POSITIONAL,
-                "optional": parameter.default is not parameter.empty,
-            }
-        )
+        argument = {"name": parameter.name, "vba": None, "vararg": parameter.kind is parameter.VAR_POSITIONAL}
+        if parameter.default is not parameter.empty:
+            argument["optional"] = parameter.default  # as xlwings: the key's presence marks it optional
+        arguments.append(argument)
     metadata = {"name": function.__name__, "sub": False, "args": arguments}
     metadata.update(call_in_wizard=True, volatile=False)
     function.__xlfunc__ = metadata  # type: ignore[attr-defined]
@@ -186,8 +182,7 @@ def collect_udfs(module_name: str) -> tuple[UdfSpec, ...]:
         udfs[metadata["name"]] = UdfSpec(
             name=metadata["name"],
             arguments=tuple(
-                UdfArgument(a["name"], a["vba"], bool(a.get("optional")), a["vararg"])
-                for a in metadata["args"]
+                UdfArgument(a["name"], a["vba"], "optional" in a, a["vararg"]) for a in metadata["args"]
             ),
             is_sub=metadata["sub"],
             volatile=metadata["volatile"],
