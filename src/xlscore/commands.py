@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 import pandas as pd
 
@@ -15,11 +16,10 @@ from xlscore.issues import Issue, ModelError
 __all__ = ["cmd_demo", "cmd_explain", "cmd_new", "cmd_retier", "cmd_validate", "print_issues"]
 
 
-def print_issues(issues: Sequence[Issue], stream: object = None) -> None:
-    out = stream or sys.stdout
+def print_issues(issues: Sequence[Issue], stream: TextIO | None = None) -> None:
     for issue in issues:
         where = f"{issue.ref}: " if issue.ref else ""
-        print(f"{issue.severity:<8}{where}{issue.message}", file=out)  # type: ignore[call-overload]
+        print(f"{issue.severity:<8}{where}{issue.message}", file=stream or sys.stdout)
 
 
 def _issues_json(issues: Sequence[Issue]) -> list[dict[str, str]]:
@@ -80,8 +80,8 @@ def cmd_retier(args: argparse.Namespace) -> int:
         print(json.dumps({
             "ok": True, "target": str(report.target), "backup": str(report.backup) if report.backup else None,
             "customers": report.customers, "scored": report.scored,
-            "tiers": [{"tier": r.Tier, "customers": int(r.Customers), "share": float(r.Share)}
-                      for r in report.summary.itertuples(index=False)],
+            "tiers": [{"tier": r["Tier"], "customers": int(r["Customers"]), "share": float(r["Share"])}
+                      for r in report.summary.to_dict("records")],
             "issues": _issues_json(report.issues),
         }, ensure_ascii=False, indent=2))
     elif not args.quiet:
@@ -102,10 +102,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
         return 1
     customers = analysis.book.customers
     wanted = str(args.customer_id).strip().casefold()
-    matches = [i for i, v in customers["Customer ID"].items() if str(v).strip().casefold() == wanted]
+    matches = [int(i) for i, v in zip(customers.index, customers["Customer ID"], strict=True)
+               if str(v).strip().casefold() == wanted]
     if not matches:
         raise UsageError(f"no customer with Customer ID {args.customer_id!r} in tblCustomers")
-    print(explain_customer(analysis.book.model, customers, analysis.result, int(matches[0])))
+    print(explain_customer(analysis.book.model, customers, analysis.result, matches[0]))
     return 0
 
 

@@ -90,10 +90,10 @@ def _missing(ind: Indicator, trace: Trace, why: str, zero: float) -> tuple[float
 
 def explain_customer(model: Model, customers: pd.DataFrame, result: pd.DataFrame, index: int) -> Trace:
     """Trace the customer at frame index ``index`` (its tblCustomers data row)."""
-    row = customers.loc[index]
-    res = result.loc[index]
+    row = customers.iloc[customers.index.get_loc(index)]
+    res = result.iloc[result.index.get_loc(index)]
     trace = Trace(row["Customer ID"])
-    profile = model.profile(row["Profile"])
+    profile = model.profile(str(row["Profile"]) if row["Profile"] else None)
     trace.lines.append(f"Customer {row['Customer ID']} ({row['Customer'] or ''}), weight profile {profile.name}")
     weighted = weights = 0.0
     terms: list[str] = []
@@ -116,7 +116,7 @@ def explain_customer(model: Model, customers: pd.DataFrame, result: pd.DataFrame
     trace.lines.append(f"Total = ({' + '.join(terms)}) / {_num(weights)} = {_num(trace.total)}")
     trace.lines.append(f"Score = ROUND(total, 2) = {trace.score:.2f}")
     n_scored = int(result["Score"].notna().sum())
-    rank = int(res["Rank"])
+    rank = int(res.at["Rank"])
     tier = res["Tier"]
     trace.lines.append(f"Rank {rank} of {n_scored} (competition ranking, highest score first)")
     if model.scheme == "share":

@@ -74,7 +74,7 @@ def output_sheets(analysis: Analysis, today: date, *, live: bool = False) -> lis
     if live:
         from xlscore.workbook.formulas import live_sheets
 
-        sheets = live_sheets(analysis, today)
+        sheets: list[OutputSheet] = live_sheets(analysis, today)
     else:
         scored = int(result["Score"].notna().sum())
         sheets = [

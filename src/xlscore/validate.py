@@ -27,9 +27,9 @@ def result_warnings(model: Model, result: pd.DataFrame, columns: CustomerColumns
                        f"no tier: add a last tier with Min score 0 to catch them", "no-tier")
     if columns is not None:
         for index in result.index[~scored][:200]:
-            flags = str(result.at[index, "Flags"])
+            flags, customer = str(result.at[index, "Flags"]), str(result.at[index, "Customer ID"])
             ref = columns.ref(int(index), "Customer ID")
-            issues.warning(ref, f"customer {result.at[index, 'Customer ID']} gets no score ({flags})",
+            issues.warning(ref, f"customer {customer} gets no score ({flags})",
                            "not-scored")
         hidden = int((~scored).sum()) - 200
         if hidden > 0:

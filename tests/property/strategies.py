@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from hypothesis import strategies as st
@@ -54,7 +55,7 @@ def models(draw: st.DrawFn, max_indicators: int = 4) -> Model:
 def _split(draw: st.DrawFn, total: int, parts: int) -> list[float]:
     cuts = sorted(draw(st.lists(st.integers(0, total), min_size=parts - 1, max_size=parts - 1)))
     edges = [0, *cuts, total]
-    return [float(b - a) for a, b in zip(edges, edges[1:], strict=False)]
+    return [float(b - a) for a, b in pairwise(edges)]
 
 
 @st.composite

@@ -11,8 +11,8 @@ import pytest
 
 from xlscore.customers import make_customers
 from xlscore.engine import score_customers
-from xlscore.rounding import share_cut
 from xlscore.model import Band, Indicator, Measure, Model, Tier, WeightProfile
+from xlscore.rounding import share_cut
 
 
 def direct_model(weights: dict[str, float], tiers: tuple[Tier, ...] = (Tier("All", min_score=0),),

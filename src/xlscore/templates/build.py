@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xlscore.templates.content import TemplateContent, content
 from xlscore.workbook.layout import HEADERS, TABLES, Lang
 
-__all__ = ["TEMPLATE_ADDONS", "build_template", "save_deterministic", "customer_headers", "fill_table", "save_template"]
+__all__ = ["TEMPLATE_ADDONS", "build_template", "customer_headers", "fill_table", "save_deterministic", "save_template"]
 
 _FIXED_TIME = datetime(2026, 1, 1)
 

@@ -14,7 +14,7 @@ from xlscore.issues import IssueList
 from xlscore.model import Model
 from xlscore.workbook.cells import as_date, as_number, as_text, shown
 from xlscore.workbook.layout import HEADERS
-from xlscore.workbook.model_reader import column_names, require_column
+from xlscore.workbook.model_reader import require_column
 from xlscore.workbook.refs import CellRef
 from xlscore.workbook.tables import RawTable, is_blank
 

@@ -14,8 +14,8 @@ __all__ = [
     "APPROVED_WORDS",
     "HEADERS",
     "LANGS",
-    "MISSING_WORDS",
     "METHOD_WORDS",
+    "MISSING_WORDS",
     "OUTPUT_SHEETS",
     "SHEETS",
     "TABLES",
@@ -114,11 +114,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 # Vocabularies: canonical word -> accepted spellings (lower-cased).
-METHOD_WORDS: dict[str, tuple[str, ...]] = {
+METHOD_WORDS: dict[Literal["banded", "direct"], tuple[str, ...]] = {
     "banded": ("banded", "band", "bands", "分段", "分段计分"),
     "direct": ("direct", "score", "scored", "打分", "打分法"),
 }
-MISSING_WORDS: dict[str, tuple[str, ...]] = {
+MISSING_WORDS: dict[Literal["zero", "exclude", "error"], tuple[str, ...]] = {
     "zero": ("zero", "0", "零分", "记零"),
     "exclude": ("exclude", "excluded", "skip", "排除"),
     "error": ("error", "fail", "报错"),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from xlscore.issues import IssueList
 from xlscore.model import Band, Indicator, Measure, Method, MissingPolicy, Model, Tier, WeightProfile
 from xlscore.workbook.cells import as_number, as_text, as_word, as_yes_no, shown
-from xlscore.workbook.layout import HEADERS, METHOD_WORDS, MISSING_WORDS, Lang, header_key
 from xlscore.workbook.layout import ALIASES as _ALIASES
+from xlscore.workbook.layout import HEADERS, METHOD_WORDS, MISSING_WORDS, Lang, header_key
 from xlscore.workbook.refs import CellRef
 from xlscore.workbook.tables import RawTable, is_blank
 
@@ -189,14 +190,15 @@ def _bands(t: RawTable, indicators: list[Indicator], issues: IssueList) -> list[
         total = sum(m.max_points for m in own)
         if abs(total - 100.0) > 1e-9:
             first = own[0].bands[0].ref
-            issues.error(first.with_col(t.left + c_points) if first else None, f"the best bands of indicator {ind.name!r} give {total:g} points, not 100: "
+            issues.error(first.with_col(t.left + c_points) if first else None,
+                         f"the best bands of indicator {ind.name!r} give {total:g} points, not 100: "
                          "the highest Points of its measures must add up to 100", "points-sum")
     return measures
 
 
 def _check_overlaps(measure: Measure, issues: IssueList) -> None:
     ordered = sorted(measure.bands, key=lambda b: -float("inf") if b.lower is None else b.lower)
-    for prev, band in zip(ordered, ordered[1:], strict=False):
+    for prev, band in pairwise(ordered):
         prev_upper = float("inf") if prev.upper is None else prev.upper
         band_lower = -float("inf") if band.lower is None else band.lower
         if band_lower < prev_upper:
@@ -244,11 +246,7 @@ def _tiers(t: RawTable, issues: IssueList) -> list[Tier]:
         if share is not None and not 0 < share <= 100:
             issues.error(t.ref(i, c_share), f"Top share % {shown(share)} must be above 0 and at most 100 "
                          "(type 20 for the top 20 %)", "share-range")
-        days = as_number(row[c_days], t.ref(i, c_days), "Follow-up days", issues) if c_days is not None else None
-        if days is not None and (days < 0 or not days.is_integer()):
-            issues.error(t.ref(i, c_days), f"Follow-up days {shown(days)} must be a whole number of days, 0 "
-                         "or more", "days")
-            days = None
+        days = _follow_up_days(t, i, c_days, issues)
         color = _color(row[c_color], t, i, c_color, issues) if c_color is not None else ""
         policy = as_text(row[c_policy]) if c_policy is not None else ""
         tiers.append(Tier(name, low, share, policy, days, color, t.ref(i, c_name)))
@@ -256,6 +254,17 @@ def _tiers(t: RawTable, issues: IssueList) -> list[Tier]:
         issues.error(t.ref(0, c_name), "tblTiers holds no tier: add at least one row", "empty")
     _check_scheme(tiers, t, c_min, c_share, issues)
     return tiers
+
+
+def _follow_up_days(t: RawTable, i: int, col: int | None, issues: IssueList) -> float | None:
+    if col is None:
+        return None
+    ref = t.ref(i, col)
+    days = as_number(t.rows[i][col], ref, "Follow-up days", issues)
+    if days is not None and (days < 0 or not days.is_integer()):
+        issues.error(ref, f"Follow-up days {shown(days)} must be a whole number of days, 0 or more", "days")
+        return None
+    return days
 
 
 def _majority_scheme(t: RawTable, c_min: int, c_share: int) -> str:
@@ -280,11 +289,11 @@ def _check_scheme(tiers: list[Tier], t: RawTable, c_min: int, c_share: int, issu
     lows = [x for x in tiers if x.min_score is not None]
     if shares and lows:
         minority, col = (lows, c_min) if len(lows) <= len(shares) else (shares, c_share)
-        issues.error(_col(minority[0], t, col), "tblTiers mixes Min score and Top share % rows: use one scheme for every tier",
-                     "mixed-schemes")
+        issues.error(_col(minority[0], t, col),
+                     "tblTiers mixes Min score and Top share % rows: use one scheme for every tier", "mixed-schemes")
         return
     if shares:
-        for prev, cur in zip(shares, shares[1:], strict=False):
+        for prev, cur in pairwise(shares):
             if cur.top_share is not None and prev.top_share is not None and cur.top_share <= prev.top_share:
                 issues.error(_col(cur, t, c_share), f"Top share % {shown(cur.top_share)} is not above the "
                              f"previous tier's {shown(prev.top_share)}: shares are cumulative (20, 50, 100)",
@@ -293,7 +302,7 @@ def _check_scheme(tiers: list[Tier], t: RawTable, c_min: int, c_share: int, issu
         if last.top_share is not None and last.top_share != 100:
             issues.error(_col(last, t, c_share), f"the last Top share % is {shown(last.top_share)}, not 100: "
                          "the last tier must take the rest of the ranking", "share-end")
-    for prev, cur in zip(lows, lows[1:], strict=False):
+    for prev, cur in pairwise(lows):
         if cur.min_score is not None and prev.min_score is not None and cur.min_score >= prev.min_score:
             issues.error(_col(cur, t, c_min), f"Min score {shown(cur.min_score)} is not below the previous "
                          f"tier's {shown(prev.min_score)}: thresholds must decrease from the top tier down",

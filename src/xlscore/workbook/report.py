@@ -39,7 +39,8 @@ def excel_serial(values: npt.NDArray[np.datetime64]) -> npt.NDArray[np.float64]:
 
 
 def _values(series: pd.Series) -> Sequence[CellValue]:
-    return series.to_numpy(dtype=object).tolist()  # type: ignore[no-any-return]
+    values: list[CellValue] = series.to_numpy(dtype=object).tolist()
+    return values
 
 
 def scoring_sheet(model: Model, result: pd.DataFrame, lang: Lang,
@@ -136,7 +137,7 @@ def pyramid_sheet(model: Model, summary: pd.DataFrame, lang: Lang, scored: int, 
 def issues_sheet(issues: Sequence[Issue], lang: Lang) -> OutputSheet:
     spec = OUTPUT_SHEETS["issues"]
     ordered = sorted(issues, key=lambda i: i.severity != "error")  # stable: errors first, sheet order kept
-    rows = ordered or [None]
+    rows: list[Issue | None] = list(ordered) or [None]  # an empty table keeps one blank row
     severity: list[CellValue] = [i.severity if i else None for i in rows]
     cells: list[CellValue] = [str(i.ref) if i and i.ref else None for i in rows]
     links = [i.ref.location if i and i.ref else None for i in rows]

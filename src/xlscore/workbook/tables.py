@@ -71,7 +71,7 @@ class TableSource:
         self.path = path
         try:
             self._book = calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
-            self._names = {name.casefold(): name for name in self._book.table_names}
+            self._names = {name.casefold(): name for name in self._book.table_names or []}
         except Exception as exc:  # calamine raises several unrelated types
             raise WorkbookError(f"{path.name}: cannot read the workbook ({exc}); save it from Excel as .xlsx") from exc
         self.sheet_names: list[str] = list(self._book.sheet_names)
@@ -86,8 +86,8 @@ class TableSource:
             rows = table.to_python()
         except Exception as exc:
             raise WorkbookError(f"{self.path.name}: cannot read table {real} ({exc})") from exc
-        start_row, start_col = table.start
-        headers = tuple("" if h is None else str(h).strip() for h in table.columns)
+        start_row, start_col = table.start or (0, 0)
+        headers = tuple("" if h is None else str(h).strip() for h in table.columns or [])
         width = len(headers)
         clean = [[_plain(v) for v in row[:width]] + [None] * (width - len(row)) for row in rows]
         return RawTable(real, table.sheet, start_row, start_col + 1, headers, clean)
