@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import cast
 
 import pandas as pd
 
@@ -116,7 +117,7 @@ def explain_customer(model: Model, customers: pd.DataFrame, result: pd.DataFrame
     trace.lines.append(f"Total = ({' + '.join(terms)}) / {_num(weights)} = {_num(trace.total)}")
     trace.lines.append(f"Score = ROUND(total, 2) = {trace.score:.2f}")
     n_scored = int(result["Score"].notna().sum())
-    rank = int(res.at["Rank"])
+    rank = int(cast(float, res["Rank"]))
     tier = res["Tier"]
     trace.lines.append(f"Rank {rank} of {n_scored} (competition ranking, highest score first)")
     if model.scheme == "share":
