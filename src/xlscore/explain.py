@@ -91,8 +91,8 @@ def _missing(ind: Indicator, trace: Trace, why: str, zero: float) -> tuple[float
 
 def explain_customer(model: Model, customers: pd.DataFrame, result: pd.DataFrame, index: int) -> Trace:
     """Trace the customer at frame index ``index`` (its tblCustomers data row)."""
-    row = customers.iloc[customers.index.get_loc(index)]
-    res = result.iloc[result.index.get_loc(index)]
+    row = cast(pd.Series, customers.loc[index])
+    res = cast(pd.Series, result.loc[index])
     trace = Trace(row["Customer ID"])
     profile = model.profile(str(row["Profile"]) if row["Profile"] else None)
     trace.lines.append(f"Customer {row['Customer ID']} ({row['Customer'] or ''}), weight profile {profile.name}")
