@@ -35,6 +35,7 @@ class Analysis:
     result: pd.DataFrame | None
     issues: IssueList = field(default_factory=IssueList)
     extra_columns: list[ExtraColumn] = field(default_factory=list)
+    today: date = field(default_factory=date.today)  # the run's date: override expiry, follow-ups, periods
 
     @property
     def ok(self) -> bool:
@@ -51,15 +52,16 @@ class RetierReport:
     issues: IssueList
 
 
-def analyse(path: Path) -> Analysis:
+def analyse(path: Path, today: date | None = None) -> Analysis:
     """Read and validate the book; score it when it has no errors."""
+    today = today or date.today()
     book = read_book(path)
     issues = IssueList(book.issues)
     if issues.errors:
-        return Analysis(book, None, issues)
+        return Analysis(book, None, issues, today=today)
     result = score_customers(book.model, book.customers)
     issues.extend(result_warnings(book.model, result, book.columns))
-    analysis = Analysis(book, result, issues)
+    analysis = Analysis(book, result, issues, today=today)
     for extension in load_extensions():
         extension.apply(analysis)
     if analysis.issues.errors:
@@ -90,12 +92,12 @@ def output_sheets(analysis: Analysis, today: date, *, live: bool = False) -> lis
 def retier(path: Path, target: Path | None = None, *, force: bool = False, today: date | None = None,
            live: bool = False) -> RetierReport:
     """Score the book and write Scoring, Pyramid and Issues into ``target`` (default: in place)."""
-    analysis = analyse(path)
+    analysis = analyse(path, today)
     if not analysis.ok or analysis.result is None:
         raise ModelError(analysis.issues)
     from xlscore.workbook.writer import write_workbook
 
-    sheets = output_sheets(analysis, today or date.today(), live=live)
+    sheets = output_sheets(analysis, analysis.today, live=live)
     written = write_workbook(path, sheets, target=target, force=force, full_calc_on_load=live)
     result = analysis.result
     return RetierReport(
