@@ -1,0 +1,277 @@
+"""Turn a slice of column values into cell XML fragments, vectorised with pyarrow.
+
+Each value becomes three pieces the sheet emitter joins with the cell reference:
+the content (``<v>1.5</v>``, ``<is><t>..</t></is>``, ``<f>..</f><v>..</v>``; null = no
+cell), the type attribute (`` t="inlineStr"``...) and a role code that picks the style.
+Whole chunks go through pyarrow compute kernels; only columns mixing value types (or
+holding formulas) are classified value by value first.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from xlscore.errors import WorkbookError
+from xlscore.workbook.sheetdata import Formula
+from xlscore.workbook.xmltext import strip_illegal
+
+__all__ = ["EXCEL_ERRORS", "MAX_CELL_CHARS", "ROLES", "Encoded", "encode_values"]
+
+MAX_CELL_CHARS = 32_767
+EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")
+# Role codes: which style a cell needs, besides its column's format.
+PLAIN, TEXT, QUOTED, DATE, DATETIME = range(5)
+ROLES = (PLAIN, TEXT, QUOTED, DATE, DATETIME)
+
+_ILLEGAL_RE2 = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+_RISKY_START = r"^[=+\-@\t\r]"  # Excel would read these as a formula if typed in
+_EXCEL_EPOCH_SERIAL = 25569  # serial number of 1970-01-01
+_ARROW_FAIL = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError,
+               UnicodeEncodeError, TypeError, ValueError)
+_DAY_UNITS = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
+
+CellName = Callable[[int], str]  # index in the slice -> "Scoring!B7", for messages
+
+
+@dataclass
+class Encoded:
+    inner: pa.Array  # string; null = blank cell
+    t: pa.Array  # string: '' or ' t="..."'
+    role: np.ndarray  # int8 role per value
+
+
+def _const(text: str, n: int) -> pa.Array:
+    return pa.array(np.full(n, text, dtype=object), pa.string())
+
+
+def _join(*parts: Any) -> pa.Array:
+    return pc.binary_join_element_wise(*parts, "")
+
+
+def encode_values(values: Sequence[Any] | np.ndarray, cell_name: CellName, *, cached: bool = False) -> Encoded:
+    """Encode a slice of values; ``cached=True`` encodes formulas' cached results."""
+    n = len(values)
+    arr = _to_arrow(values)
+    if arr is None:
+        return _encode_mixed(values, cell_name, cached)
+    return _encode_typed(arr, n, cell_name, cached)
+
+
+def _to_arrow(values: Sequence[Any] | np.ndarray) -> pa.Array | None:
+    try:
+        arr = pa.array(values, from_pandas=True)
+    except _ARROW_FAIL:
+        return None
+    # pyarrow infers date32 from a leading date and then silently drops datetimes' time
+    if (pa.types.is_date32(arr.type) and not isinstance(values, np.ndarray | pa.Array)
+            and any(isinstance(v, datetime) for v in values)):
+        return None
+    if pa.types.is_decimal(arr.type):
+        arr = arr.cast(pa.float64())
+    return arr
+
+
+def _encode_typed(arr: pa.Array, n: int, cell_name: CellName, cached: bool) -> Encoded:
+    typ = arr.type
+    if pa.types.is_null(typ):
+        return Encoded(pa.nulls(n, pa.string()), _const("", n), np.zeros(n, np.int8))
+    if pa.types.is_string(typ) or pa.types.is_large_string(typ):
+        return _encode_text(arr.cast(pa.string()), cell_name, cached)
+    if pa.types.is_boolean(typ):
+        inner = pc.if_else(arr, "<v>1</v>", "<v>0</v>")
+        return Encoded(inner, _const(' t="b"', n), np.zeros(n, np.int8))
+    if pa.types.is_floating(typ) or pa.types.is_integer(typ):
+        return _encode_number(arr)
+    if pa.types.is_date32(typ) or pa.types.is_date64(typ) or pa.types.is_timestamp(typ):
+        return _encode_dates(arr, cell_name)
+    raise TypeError(f"cannot write values of type {typ} to a cell ({cell_name(0)})")
+
+
+def _encode_number(arr: pa.Array) -> Encoded:
+    n = len(arr)
+    t = _const("", n)
+    if pa.types.is_floating(arr.type):
+        arr = arr.cast(pa.float64())
+        infinite = pc.is_inf(arr)
+        if pc.any(infinite).as_py():
+            # Excel has no infinity: show the #NUM! error a failed calculation would
+            inner = pc.if_else(infinite, "<v>#NUM!</v>", _join("<v>", arr.cast(pa.string()), "</v>"))
+            t = pc.if_else(infinite, ' t="e"', t)
+            return Encoded(inner, t, np.zeros(n, np.int8))
+    return Encoded(_join("<v>", arr.cast(pa.string()), "</v>"), t, np.zeros(n, np.int8))
+
+
+def _encode_text(arr: pa.Array, cell_name: CellName, cached: bool) -> Encoded:
+    n = len(arr)
+    lengths = pc.utf8_length(arr)
+    longest = pc.max(lengths).as_py()
+    if longest is not None and longest > MAX_CELL_CHARS // 2:
+        _check_lengths(arr, np.asarray(lengths.fill_null(0)), cell_name)
+    if pc.any(pc.match_substring_regex(arr, _ILLEGAL_RE2)).as_py():
+        arr = pc.replace_substring_regex(arr, _ILLEGAL_RE2, "")
+    text = pc.replace_substring(arr, "&", "&amp;")
+    text = pc.replace_substring(text, "<", "&lt;")
+    text = pc.replace_substring(text, ">", "&gt;")
+    text = pc.replace_substring(text, "\r", "&#13;")
+    # Excel decodes _xHHHH_ in cell text; escape a literal one so it reads back unchanged
+    text = pc.replace_substring_regex(text, r"_(x[0-9A-Fa-f]{4}_)", r"_x005F_\1")
+    if cached:
+        is_error = pc.is_in(arr, value_set=pa.array(EXCEL_ERRORS))
+        t = pc.if_else(is_error, ' t="e"', ' t="str"')
+        return Encoded(_join("<v>", text, "</v>"), t, np.zeros(n, np.int8))
+    inner = _join('<is><t xml:space="preserve">', text, "</t></is>")
+    risky = pc.fill_null(pc.match_substring_regex(arr, _RISKY_START), False)
+    role = np.where(np.asarray(risky), QUOTED, TEXT).astype(np.int8)
+    return Encoded(inner, _const(' t="inlineStr"', n), role)
+
+
+def _check_lengths(arr: pa.Array, lengths: np.ndarray, cell_name: CellName) -> None:
+    for i in np.flatnonzero(lengths > MAX_CELL_CHARS // 2):
+        value = arr[int(i)].as_py()
+        units = len(value.encode("utf-16-le")) // 2  # Excel counts UTF-16 code units
+        if units > MAX_CELL_CHARS:
+            raise WorkbookError(
+                f"{cell_name(int(i))}: text of {units:,} characters is longer than Excel's limit of "
+                f"{MAX_CELL_CHARS:,} characters per cell; shorten it (it starts {value[:40]!r})."
+            )
+
+
+def _encode_dates(arr: pa.Array, cell_name: CellName) -> Encoded:
+    n = len(arr)
+    if pa.types.is_timestamp(arr.type):
+        if arr.type.tz is not None:
+            arr = pc.local_timestamp(arr)  # the wall-clock time the user sees
+        ticks = np.asarray(arr.cast(pa.int64()).fill_null(0), dtype=np.float64)
+        serial = ticks / _DAY_UNITS[arr.type.unit] + _EXCEL_EPOCH_SERIAL
+    else:
+        days = np.asarray(arr.cast(pa.date32()).cast(pa.int32()).fill_null(0), dtype=np.float64)
+        serial = days + _EXCEL_EPOCH_SERIAL
+    valid = np.asarray(arr.is_valid())
+    # Excel's 1900 system counts a 29 February 1900 that never was: serials below 61
+    # (before 1900-03-01) are one less than the day count gives.
+    serial = np.where(serial < 61, serial - 1, serial)
+    too_early = valid & (serial < 1)
+    if too_early.any():
+        i = int(np.flatnonzero(too_early)[0])
+        raise WorkbookError(f"{cell_name(i)}: the date {arr[i].as_py()} is before 1900-01-01, which Excel "
+                            "cannot store as a date; correct the date.")
+    whole = serial == np.floor(serial)
+    role = np.where(whole, DATE, DATETIME).astype(np.int8)
+    text = pa.array(serial, mask=~valid).cast(pa.string())
+    return Encoded(_join("<v>", text, "</v>"), _const("", n), role)
+
+
+# ------------------------------------------------------------- mixed columns
+BLANK, NUM, STR, BOOL, DAY, STAMP, FORMULA = range(7)
+_KIND_OF_TYPE: dict[type, int] = {
+    str: STR, float: NUM, int: NUM, bool: BOOL, type(None): BLANK, datetime: STAMP, date: DAY,
+    Formula: FORMULA, np.float64: NUM, np.int64: NUM, np.bool_: BOOL, np.str_: STR,
+}
+
+
+def _kind(value: Any) -> int:
+    kind = _KIND_OF_TYPE.get(type(value))
+    if kind is None:
+        if isinstance(value, bool | np.bool_):
+            kind = BOOL
+        elif isinstance(value, str):
+            kind = STR
+        elif isinstance(value, Formula):
+            kind = FORMULA
+        elif isinstance(value, datetime | np.datetime64):
+            kind = STAMP
+        elif isinstance(value, date):
+            kind = DAY
+        elif isinstance(value, numbers.Real | np.number):
+            kind = NUM
+        elif value is None or _is_na(value):
+            kind = BLANK
+        else:
+            raise TypeError(f"cannot write a {type(value).__name__} to a cell")
+    if kind in (NUM, STAMP) and value != value:  # NaN, NaT
+        return BLANK
+    return kind
+
+
+def _is_na(value: Any) -> bool:
+    if type(value).__name__ in ("NAType", "NaTType"):  # pandas' missing markers
+        return True
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return False
+
+
+def _encode_mixed(values: Sequence[Any] | np.ndarray, cell_name: CellName, cached: bool) -> Encoded:
+    items = list(values)
+    n = len(items)
+    try:
+        kinds = np.fromiter(map(_kind, items), dtype=np.int8, count=n)
+    except TypeError as exc:
+        raise TypeError(f"{exc} ({cell_name(0)} and below)") from None
+    order_parts: list[np.ndarray] = []
+    encoded: list[Encoded] = []
+    for kind in np.unique(kinds):
+        idx = np.flatnonzero(kinds == kind)
+        group = [items[i] for i in idx]
+
+        def group_cell(i: int, idx: np.ndarray = idx) -> str:
+            return cell_name(int(idx[i]))
+
+        encoded.append(_encode_group(int(kind), group, group_cell, cached))
+        order_parts.append(idx)
+    if len(encoded) == 1:
+        return encoded[0]
+    order = np.concatenate(order_parts)
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[order] = np.arange(n)
+    take = pa.array(inverse)
+    role = np.concatenate([e.role for e in encoded])[inverse]
+    return Encoded(pa.concat_arrays([e.inner for e in encoded]).take(take),
+                   pa.concat_arrays([e.t for e in encoded]).take(take), role)
+
+
+def _encode_group(kind: int, group: list[Any], cell_name: CellName, cached: bool) -> Encoded:
+    n = len(group)
+    if kind == BLANK:
+        return _encode_typed(pa.nulls(n), n, cell_name, cached)
+    if kind == FORMULA:
+        return _encode_formulas(group, cell_name)
+    if kind == STR:
+        try:
+            arr = pa.array(group, pa.string())
+        except _ARROW_FAIL:  # lone surrogates cannot be UTF-8: drop them first
+            arr = pa.array([strip_illegal(s) for s in group], pa.string())
+        return _encode_text(arr, cell_name, cached)
+    if kind == NUM:
+        return _encode_number(pa.array([float(v) for v in group], pa.float64()))
+    if kind == BOOL:
+        return _encode_typed(pa.array([bool(v) for v in group], pa.bool_()), n, cell_name, cached)
+    if kind == STAMP:
+        stamps = [v.replace(tzinfo=None) if isinstance(v, datetime) else v.astype("datetime64[us]").item()
+                  for v in group]
+        return _encode_dates(pa.array(stamps, pa.timestamp("us")), cell_name)
+    return _encode_dates(pa.array(group, pa.date32()), cell_name)
+
+
+def _encode_formulas(group: list[Formula], cell_name: CellName) -> Encoded:
+    texts = pa.array([f.text[1:] if f.text.startswith("=") else f.text for f in group], pa.string())
+    texts = pc.replace_substring_regex(texts, _ILLEGAL_RE2, "")
+    texts = pc.replace_substring(texts, "&", "&amp;")
+    texts = pc.replace_substring(texts, "<", "&lt;")
+    texts = pc.replace_substring(texts, ">", "&gt;")
+    result = encode_values([f.cached for f in group], cell_name, cached=True)
+    has_value = result.inner.is_valid()
+    inner = _join("<f>", texts, "</f>", pc.fill_null(result.inner, ""))
+    t = pc.if_else(has_value, result.t, "")
+    role = np.where(np.isin(result.role, (DATE, DATETIME)), result.role, PLAIN).astype(np.int8)
+    return Encoded(inner, t, role)

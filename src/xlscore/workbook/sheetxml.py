@@ -1,0 +1,215 @@
+"""Stream a worksheet part: sheet XML is emitted chunk by chunk straight into the zip entry.
+
+Rows are produced a few thousand at a time: each column's cells are built in bulk by
+:mod:`cellenc` and joined row-wise by pyarrow, and the resulting buffer is written as is.
+Memory stays bounded by the chunk, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import IO, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from xlscore.errors import WorkbookError
+from xlscore.workbook.cellenc import DATE, DATETIME, QUOTED, encode_values
+from xlscore.workbook.refs import column_letter
+from xlscore.workbook.sheetdata import ColumnFormat, OutputSheet
+from xlscore.workbook.sheetlayout import Block, ColumnSource, blocks_of, column_widths
+from xlscore.workbook.styles import StyleBook, StyleKey
+from xlscore.workbook.xmltext import NS_MAIN, NS_REL, XML_DECL, strip_illegal
+
+__all__ = ["FORMAT_CODES", "SheetRels", "argb", "write_array", "write_sheet"]
+
+FORMAT_CODES: dict[ColumnFormat, str] = {
+    "general": "General", "number2": "0.00", "integer": "0", "date": "mm-dd-yy",
+    "percent1": "0.0%", "text": "@",
+}
+_DATETIME_CODE = "m/d/yy h:mm"
+CELLS_PER_CHUNK = 65_536
+_HEX = re.compile(r"^#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$")
+
+
+def argb(color: str, what: str) -> str:
+    """``1F4E79`` / ``#1F4E79`` -> ``FF1F4E79`` (opaque ARGB as OOXML wants)."""
+    match = _HEX.match(color.strip())
+    if not match:
+        raise WorkbookError(f"{what}: colour {color!r} is not a hex RGB value like 1F4E79.")
+    hexa = match.group(1).upper()
+    return hexa if len(hexa) == 8 else "FF" + hexa
+
+
+@dataclass(frozen=True)
+class SheetRels:
+    """Relationship ids the sheet part refers to (its rels part is written by the caller)."""
+
+    drawing: str | None = None
+    tables: tuple[str, ...] = ()
+
+
+@dataclass
+class _StyleAttrs:
+    """``s="n"`` attribute per (role, link) code of one column, allocated on first use."""
+
+    source: ColumnSource
+    styles: StyleBook
+    cache: dict[int, str] = field(default_factory=dict)
+
+    def attr(self, code: int) -> str:
+        if code not in self.cache:
+            role, link = divmod(code, 2)
+            num_fmt = FORMAT_CODES[self.source.fmt]
+            if role == DATE:
+                num_fmt = FORMAT_CODES["date"]
+            elif role == DATETIME:
+                num_fmt = FORMAT_CODES["date"] if self.source.fmt == "date" else _DATETIME_CODE
+            key = StyleKey(num_fmt, self.source.bold, bool(link), role == QUOTED)
+            index = self.styles.index(key)
+            self.cache[code] = f' s="{index}"' if index else ""
+        return self.cache[code]
+
+    def array(self, role: np.ndarray, link: np.ndarray | None) -> pa.Array | str:
+        codes = role.astype(np.int64) * 2
+        if link is not None:
+            codes += link
+        present = np.unique(codes)
+        if len(present) == 1:
+            return self.attr(int(present[0]))
+        lookup = [self.attr(int(c)) if c in present else "" for c in range(int(present.max()) + 1)]
+        return pc.take(pa.array(lookup, pa.string()), pa.array(codes))
+
+
+def write_sheet(out: IO[bytes], sheet: OutputSheet, rels: SheetRels, styles: StyleBook,
+                progress: Callable[[int], None] | None = None) -> None:
+    """Write the whole worksheet part for ``sheet`` to ``out``."""
+    blocks = blocks_of(sheet)
+    out.write(_head(sheet, blocks).encode("utf-8"))
+    attrs = {id(src): _StyleAttrs(src, styles) for b in blocks for src in b.columns}
+    if blocks:
+        out.write(b"<sheetData>")
+        for first, stop, active in _chunks(blocks):
+            _write_rows(out, sheet.name, first, stop, active, attrs)
+            if progress:
+                progress(stop - first)
+        out.write(b"</sheetData>")
+    else:
+        out.write(b"<sheetData/>")
+    _write_hyperlinks(out, blocks)
+    out.write(_tail(rels).encode("utf-8"))
+
+
+def _head(sheet: OutputSheet, blocks: list[Block]) -> str:
+    parts = [XML_DECL, f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">']
+    # Printed, an output sheet fits the page width (the pyramid and its table stay whole).
+    tab = f'<tabColor rgb="{argb(sheet.tab_color, sheet.name + " tab")}"/>' if sheet.tab_color else ""
+    parts.append(f'<sheetPr>{tab}<pageSetUpPr fitToPage="1"/></sheetPr>')
+    if blocks:
+        top = min(b.row for b in blocks)
+        left = min(b.col for b in blocks)
+        bottom = max(b.last_row for b in blocks)
+        right = max(b.last_col for b in blocks)
+        parts.append(f'<dimension ref="{column_letter(left)}{top}:{column_letter(right)}{bottom}"/>')
+    else:
+        parts.append('<dimension ref="A1"/>')
+    view = '<sheetView workbookViewId="0"'
+    if sheet.freeze_row > 1:
+        split = sheet.freeze_row
+        view += (f'><pane ySplit="{split - 1}" topLeftCell="A{split}" activePane="bottomLeft" state="frozen"/>'
+                 f'<selection pane="bottomLeft" activeCell="A{split}" sqref="A{split}"/></sheetView>')
+    else:
+        view += "/>"
+    parts.append(f'<sheetViews>{view}</sheetViews><sheetFormatPr defaultRowHeight="15"/>')
+    widths = column_widths(sheet)
+    if widths:
+        cols = "".join(f'<col min="{c}" max="{c}" width="{w:g}" customWidth="1"/>' for c, w in sorted(widths.items()))
+        parts.append(f"<cols>{cols}</cols>")
+    return "".join(parts)
+
+
+def _tail(rels: SheetRels) -> str:
+    parts = ['<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+             '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>']
+    if rels.drawing:
+        parts.append(f'<drawing r:id="{rels.drawing}"/>')
+    if rels.tables:
+        items = "".join(f'<tablePart r:id="{rid}"/>' for rid in rels.tables)
+        parts.append(f'<tableParts count="{len(rels.tables)}">{items}</tableParts>')
+    parts.append("</worksheet>")
+    return "".join(parts)
+
+
+def _chunks(blocks: list[Block]) -> Iterator[tuple[int, int, list[Block]]]:
+    """Row ranges [first, stop) over which the same blocks are active, split to bound memory."""
+    edges = sorted({b.row for b in blocks} | {b.last_row + 1 for b in blocks})
+    for first, stop in pairwise(edges):
+        active = sorted((b for b in blocks if b.row < stop and b.last_row >= first), key=lambda b: b.col)
+        if not active:
+            continue
+        width = sum(len(b.columns) for b in active)
+        step = max(64, min(16_384, CELLS_PER_CHUNK // width))
+        for start in range(first, stop, step):
+            yield start, min(stop, start + step), active
+
+
+def _write_rows(out: IO[bytes], sheet_name: str, first: int, stop: int, active: list[Block],
+                attrs: dict[int, _StyleAttrs]) -> None:
+    rows = pa.array(np.arange(first, stop, dtype=np.int64)).cast(pa.string())
+    cells: list[pa.Array] = []
+    for block in active:
+        lo, hi = first - block.row, stop - block.row
+        for offset, source in enumerate(block.columns):
+            letter = column_letter(block.col + offset)
+
+            def cell_name(i: int, letter: str = letter) -> str:
+                return f"{sheet_name}!{letter}{first + i}"
+
+            encoded = encode_values(source.values[lo:hi], cell_name)
+            link = None
+            if source.links is not None:
+                link = np.fromiter((x is not None for x in source.links[lo:hi]), dtype=np.int64, count=hi - lo)
+            s_attr = attrs[id(source)].array(encoded.role, link)
+            cells.append(pc.binary_join_element_wise(
+                f'<c r="{letter}', rows, '"', s_attr, encoded.t, ">", encoded.inner, "</c>", ""))
+    xml = pc.binary_join_element_wise('<row r="', rows, '">', *cells, "</row>", "", null_handling="skip")
+    write_array(out, xml)
+
+
+def write_array(out: IO[bytes], arr: pa.Array) -> None:
+    """Write the concatenated UTF-8 bytes of a string array's valid values."""
+    arr = arr.drop_null() if arr.null_count else arr
+    if len(arr) == 0:
+        return
+    buffers = arr.buffers()
+    if buffers[2] is None:
+        return
+    offsets = np.frombuffer(buffers[1], dtype=np.int32)
+    start, end = int(offsets[arr.offset]), int(offsets[arr.offset + len(arr)])
+    out.write(memoryview(buffers[2])[start:end])
+
+
+def _write_hyperlinks(out: IO[bytes], blocks: list[Block]) -> None:
+    linked = [(b, i, s) for b in blocks for i, s in enumerate(b.columns)
+              if s.links is not None and any(x is not None for x in s.links)]
+    if not linked:
+        return
+    out.write(b"<hyperlinks>")
+    for block, offset, source in linked:
+        assert source.links is not None
+        letter = column_letter(block.col + offset)
+        for start in range(0, block.n_rows, 16_384):
+            stop = min(block.n_rows, start + 16_384)
+            targets: Any = pa.array([None if x is None else strip_illegal(x) for x in source.links[start:stop]],
+                                    pa.string())
+            for old, new in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
+                targets = pc.replace_substring(targets, old, new)
+            rows = pa.array(np.arange(block.row + start, block.row + stop, dtype=np.int64)).cast(pa.string())
+            write_array(out, pc.binary_join_element_wise(
+                f'<hyperlink ref="{letter}', rows, '" location="', targets, '"/>', ""))
+    out.write(b"</hyperlinks>")
+

@@ -1,0 +1,106 @@
+"""Recognise what a file is when it is not a workbook, and look for DTDs in XML prologs."""
+
+from __future__ import annotations
+
+import mmap
+from pathlib import Path
+from typing import IO
+
+__all__ = ["describe_non_zip", "scan_prolog"]
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTION_STREAMS = ("EncryptionInfo", "EncryptedPackage")
+_SAVE_AS = "Open it in Excel and save it as an Excel Workbook (.xlsx)."
+
+
+def describe_non_zip(path: Path) -> str:
+    """A message saying what ``path`` (which is not a zip) seems to be, and what to do."""
+    size = path.stat().st_size
+    name = path.name
+    if size == 0:
+        return f"{name} is empty (0 bytes); it is not a workbook. Use the original file or a backup."
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    if head.startswith(OLE_SIGNATURE):
+        if _is_encrypted(path):
+            return (f"{name} is password-protected (encrypted), and xlscore cannot read encrypted "
+                    "workbooks. Open it in Excel, remove the password (File > Info > Protect Workbook > "
+                    "Encrypt with Password, clear the box), save it, and try again.")
+        return (f"{name} is an old-format Excel 97-2003 workbook (.xls), which xlscore does not read. "
+                + _SAVE_AS)
+    text = _as_text(head)
+    if text is None:
+        return (f"{name} is not an Excel workbook: an .xlsx file is a zip archive and this one is not. "
+                + _SAVE_AS)
+    stripped = text.lstrip().lower()
+    if stripped.startswith("<") and ("<html" in stripped[:4096] or "<!doctype html" in stripped[:4096]):
+        return (f"{name} is a web page (HTML) saved with a workbook extension, not a real workbook. "
+                + _SAVE_AS)
+    if stripped.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in stripped:
+        return f"{name} is an 'XML Spreadsheet 2003' file, not an .xlsx workbook. " + _SAVE_AS
+    first_line = stripped.splitlines()[0] if stripped else ""
+    if any(sep in first_line for sep in (",", ";", "\t", "|")):
+        return (f"{name} is a CSV or text file renamed to a workbook extension, not a real workbook. "
+                "Open it in Excel and save it as an Excel Workbook (.xlsx).")
+    return f"{name} is a text file, not an Excel workbook. " + _SAVE_AS
+
+
+def _is_encrypted(path: Path) -> bool:
+    """An OLE file holding the streams an encrypted .xlsx/.xlsm is stored in."""
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return any(data.find(stream.encode("utf-16-le")) >= 0 for stream in _ENCRYPTION_STREAMS)
+
+
+def _as_text(head: bytes) -> str | None:
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            return head[len(bom):].decode(codec, errors="replace")
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+            try:
+                text = head.decode("cp1252")
+            except UnicodeDecodeError:
+                return None
+        else:
+            text = head[: exc.start].decode("utf-8")
+    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\r\n")
+    return None if controls > len(text[:4096]) // 100 else text
+
+
+PROLOG_WINDOW = 65536
+
+
+def scan_prolog(stream: IO[bytes]) -> str | None:
+    """Read an XML part's prolog (up to its root element). Returns a problem or None.
+
+    A DTD (and so any entity declaration) can only appear before the root element, so the
+    part's first bytes decide. A prolog padded beyond 64 KB is itself refused.
+    """
+    data = stream.read(PROLOG_WINDOW)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[1:2] == b"\x00" or data[:1] == b"\x00":
+        codec = "utf-16-be" if data.startswith(b"\xfe\xff") or data[:1] == b"\x00" else "utf-16-le"
+        text = data[: len(data) // 2 * 2].decode(codec, errors="replace")
+    else:
+        text = data.decode("utf-8", errors="replace")
+    text = text.lstrip("\ufeff")
+    pos = 0
+    while True:
+        lt = text.find("<", pos)
+        if lt < 0:
+            if len(data) >= PROLOG_WINDOW:
+                return "has more than 64 KB before its first element"
+            return None  # empty or text-only part: the parser will say what is wrong
+        following = text[lt + 1 : lt + 2]
+        if following == "?":
+            end = text.find("?>", lt)
+        elif text.startswith("<!--", lt):
+            end = text.find("-->", lt)
+        elif following == "!":
+            return "declares a DTD or XML entities (<!DOCTYPE ...>)"
+        else:
+            return None  # the root element starts: nothing before it was a DTD
+        if end < 0:
+            return "has more than 64 KB before its first element" if len(data) >= PROLOG_WINDOW else None
+        pos = end + 2
