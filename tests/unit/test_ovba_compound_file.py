@@ -37,6 +37,8 @@ def test_streams_of_every_size_class_read_back_exactly() -> None:
     assert ole.get_type("VBA") == olefile.STGTY_STORAGE
     assert ole.get_type("Deep/Er") == olefile.STGTY_STORAGE
     assert ole.sector_size == 512 and ole.mini_sector_size == 64 and ole.dll_version == 3
+    storages = [e for e in ole.direntries if e is not None and e.entry_type == olefile.STGTY_STORAGE]
+    assert {(e.isectStart, e.size) for e in storages} == {(0, 0)}  # MS-CFB: zero for storages
 
 
 def test_file_above_109_fat_sectors_uses_a_difat_sector() -> None:

@@ -73,8 +73,8 @@ def _build_tree(streams: Mapping[str, bytes]) -> _Entry:
             _check_name(name, path)
             key = name.upper()
             existing = parent.children.get(key)
-            if existing is None:
-                existing = parent.children[key] = _Entry(name, _TYPE_STORAGE)
+            if existing is None:  # MS-CFB 2.6.3: a storage's start sector is all zeroes
+                existing = parent.children[key] = _Entry(name, _TYPE_STORAGE, start_sector=0)
             elif existing.kind != _TYPE_STORAGE:
                 raise CompoundFileError(f"{path!r}: {name!r} is a stream, not a storage")
             parent = existing
