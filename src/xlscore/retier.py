@@ -16,7 +16,7 @@ from xlscore.workbook.reader import Book, read_book
 from xlscore.workbook.report import issues_sheet, pyramid_sheet, scoring_sheet, tier_summary
 from xlscore.workbook.sheetdata import ColumnFormat, OutputSheet
 
-__all__ = ["Analysis", "ExtraColumn", "RetierReport", "analyse", "output_sheets", "retier"]
+__all__ = ["Analysis", "ExtraColumn", "RetierReport", "analyse", "analyse_book", "output_sheets", "retier"]
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,12 @@ class RetierReport:
 
 def analyse(path: Path, today: date | None = None) -> Analysis:
     """Read and validate the book; score it when it has no errors."""
+    return analyse_book(read_book(path), today)
+
+
+def analyse_book(book: Book, today: date | None = None) -> Analysis:
+    """Validate an already read book (a file, or a workbook open in Excel); score it when it has no errors."""
     today = today or date.today()
-    book = read_book(path)
     issues = IssueList(book.issues)
     if issues.errors:
         return Analysis(book, None, issues, today=today)

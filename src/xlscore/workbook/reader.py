@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
@@ -16,7 +17,17 @@ from xlscore.workbook.model_reader import ModelTables, read_model
 from xlscore.workbook.refs import CellRef
 from xlscore.workbook.tables import RawTable, TableSource
 
-__all__ = ["Book", "read_book"]
+__all__ = ["Book", "TableReader", "read_book", "read_tables"]
+
+
+class TableReader(Protocol):
+    """Where Excel Tables come from: a workbook file (:class:`TableSource`) or a book open in Excel."""
+
+    sheet_names: list[str]
+
+    def has(self, name: str) -> bool: ...
+
+    def table(self, name: str) -> RawTable: ...
 
 
 @dataclass
@@ -29,14 +40,14 @@ class Book:
     columns: CustomerColumns | None
     lang: Lang
     issues: IssueList = field(default_factory=IssueList)
-    source: TableSource | None = None  # for extensions that read optional tables of their own
+    source: TableReader | None = None  # for extensions that read optional tables of their own
 
     @property
     def sheet_names(self) -> list[str]:
         return self.source.sheet_names if self.source else []
 
 
-def _detect_lang(source: TableSource, customers: RawTable | None) -> Lang:
+def _detect_lang(source: TableReader, customers: RawTable | None) -> Lang:
     if customers is not None:
         zh_headers = {header_key(zh) for _, zh in HEADERS.values()}
         if sum(header_key(h) in zh_headers for h in customers.headers) > len(customers.headers) // 2:
@@ -44,7 +55,7 @@ def _detect_lang(source: TableSource, customers: RawTable | None) -> Lang:
     return "zh" if TABLES["customers"].sheet_zh in source.sheet_names else "en"
 
 
-def _table(source: TableSource, key: str, issues: IssueList) -> RawTable | None:
+def _table(source: TableReader, key: str, issues: IssueList) -> RawTable | None:
     spec = TABLES[key]
     if source.has(spec.table):
         return source.table(spec.table)
@@ -64,7 +75,11 @@ def read_book(path: Path) -> Book:
     if not path.exists():
         raise UsageError(f"{path}: no such file")
     _guard(path)
-    source = TableSource(path)
+    return read_tables(TableSource(path), path)
+
+
+def read_tables(source: TableReader, path: Path) -> Book:
+    """The model and customers from any table reader; ``path`` names the book in messages."""
     issues = IssueList()
     tables = {key: _table(source, key, issues) for key in TABLES}
     lang = _detect_lang(source, tables["customers"])
