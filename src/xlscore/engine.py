@@ -20,10 +20,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from xlscore.model import Indicator, Model
+from xlscore.model import Indicator, Measure, Model
 from xlscore.rounding import excel_round_array, share_cut
 
-__all__ = ["SCORING_TAIL", "IndicatorResult", "score_customers", "scoring_columns"]
+__all__ = ["SCORING_TAIL", "IndicatorResult", "compute_scores", "score_customers", "scoring_columns", "sheet_order"]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -47,18 +47,50 @@ class IndicatorResult:
 
 
 class _Flags:
-    """Accumulates `; `-joined flag words per customer, in rule order."""
+    """Accumulates flag words per customer, in rule order, joined with `; `.
+
+    Rows share few distinct flag combinations, so each combination is joined once: a bit
+    per flag word, the strings built per distinct bit pattern.
+    """
 
     def __init__(self, n: int) -> None:
-        self.parts: npt.NDArray[np.object_] = np.full(n, "", dtype=object)
+        self.n = n
+        self.words: list[tuple[BoolArray, str]] = []
 
     def add(self, mask: BoolArray, word: str) -> None:
         if mask.any():
-            self.parts[mask] = self.parts[mask] + ("; " + word)
+            self.words.append((mask, word))
 
     def result(self) -> npt.NDArray[np.object_]:
-        out: npt.NDArray[np.object_] = np.array([p[2:] for p in self.parts], dtype=object)
+        codes = np.zeros((self.n, (len(self.words) + 62) // 63 or 1), dtype=np.int64)
+        for k, (mask, _) in enumerate(self.words):
+            codes[:, k // 63] |= mask.astype(np.int64) << (k % 63)
+        if codes.shape[1] == 1:  # the usual case: hash the codes, no sort
+            inverse, uniques = pd.factorize(codes[:, 0])
+            patterns = uniques.reshape(-1, 1)
+        else:
+            patterns, inverse = np.unique(codes, axis=0, return_inverse=True)
+        texts = np.empty(len(patterns), dtype=object)
+        for p, bits in enumerate(patterns):
+            texts[p] = "; ".join(word for k, (_, word) in enumerate(self.words) if bits[k // 63] >> (k % 63) & 1)
+        out: npt.NDArray[np.object_] = texts[inverse.reshape(-1)]
         return out
+
+
+def _band_points(measure: Measure, values: FloatArray, present: BoolArray) -> tuple[FloatArray, BoolArray]:
+    """Points of the band ``From <= v < To`` holding each value, and whether one does.
+
+    Bands of a measure do not overlap (validation), so after sorting by From the candidate
+    band is the last one starting at or below the value: one binary search per value.
+    """
+    bands = sorted(measure.bands, key=lambda b: -np.inf if b.lower is None else b.lower)
+    lowers = np.array([-np.inf if b.lower is None else b.lower for b in bands])
+    uppers = np.array([np.inf if b.upper is None else b.upper for b in bands] + [-np.inf])
+    points_of = np.array([b.points for b in bands] + [0.0])
+    k = np.searchsorted(lowers, values, side="right") - 1  # -1: below every band (and NaN sorts last)
+    k = np.where(present & (k >= 0), k, len(bands))
+    matched = values < uppers[k]
+    return np.where(matched, points_of[k], 0.0), matched
 
 
 def _banded(model: Model, ind: Indicator, frame: pd.DataFrame, flags: _Flags) -> IndicatorResult:
@@ -67,29 +99,18 @@ def _banded(model: Model, ind: Indicator, frame: pd.DataFrame, flags: _Flags) ->
     present_max = np.zeros(n)
     any_present = np.zeros(n, dtype=bool)
     any_missing = np.zeros(n, dtype=bool)
-    full_max = 0.0
     for measure in model.measures_of(ind.name):
         values = frame[measure.name].to_numpy(dtype=np.float64)
         present = ~np.isnan(values)
-        points = np.zeros(n)
-        matched = np.zeros(n, dtype=bool)
-        for band in measure.bands:
-            hit = present & ~matched
-            if band.lower is not None:
-                hit &= values >= band.lower
-            if band.upper is not None:
-                hit &= values < band.upper
-            points[hit] = band.points
-            matched |= hit
+        points, matched = _band_points(measure, values, present)
         flags.add(~present, f"missing: {measure.name}")
         flags.add(present & ~matched, f"no band: {measure.name}")
         earned += points
         present_max += np.where(present, measure.max_points, 0.0)
-        full_max += measure.max_points
         any_present |= present
         any_missing |= ~present
     if ind.if_missing == "exclude":
-        complete = present_max == full_max
+        complete = ~any_missing
         with np.errstate(divide="ignore", invalid="ignore"):
             renormalised = np.where(present_max > 0, earned * 100.0 / present_max, 0.0)
         score = np.where(complete, earned, renormalised)
@@ -115,16 +136,25 @@ def _direct(ind: Indicator, frame: pd.DataFrame, flags: _Flags) -> IndicatorResu
 
 
 def _profile_index(model: Model, frame: pd.DataFrame) -> npt.NDArray[np.intp]:
+    """Index into model.profiles per customer (case-insensitive; blank or unknown = the first)."""
     lookup = {p.name.strip().casefold(): i for i, p in enumerate(model.profiles)}
-    keys = frame["Profile"].to_numpy(dtype=object)
-    return np.array([lookup.get(str(k).strip().casefold(), 0) if k else 0 for k in keys], dtype=np.intp)
+    codes, names = pd.factorize(frame["Profile"].to_numpy(dtype=object), use_na_sentinel=True)
+    per_name = np.array([lookup.get(str(name).strip().casefold(), 0) for name in names] + [0], dtype=np.intp)
+    out: npt.NDArray[np.intp] = per_name[codes]  # the sentinel -1 picks the trailing 0
+    return out
 
 
 def _competition_rank(scores: FloatArray, scored: BoolArray) -> FloatArray:
     """1 + number of scored customers with a strictly higher score (1, 2, 2, 4)."""
-    ranked = np.sort(scores[scored])
-    higher = len(ranked) - np.searchsorted(ranked, scores, side="right")
-    return np.where(scored, higher + 1, np.nan).astype(np.float64)
+    rank = np.full(len(scores), np.nan)
+    where = np.flatnonzero(scored)
+    order = where[np.argsort(-scores[where], kind="stable")]
+    ordered = scores[order]
+    starts = np.ones(len(ordered), dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    first = np.maximum.accumulate(np.where(starts, np.arange(len(ordered)), 0))
+    rank[order] = first + 1
+    return rank
 
 
 def _tiers(model: Model, score: FloatArray, rank: FloatArray, scored: BoolArray) -> npt.NDArray[np.intp]:
@@ -144,6 +174,18 @@ def _tiers(model: Model, score: FloatArray, rank: FloatArray, scored: BoolArray)
 
 def score_customers(model: Model, frame: pd.DataFrame) -> pd.DataFrame:
     """Score, rank and tier every customer; rows sorted by Rank then Customer ID."""
+    result = compute_scores(model, frame)
+    return result.iloc[sheet_order(result)]
+
+
+def sheet_order(result: pd.DataFrame) -> npt.NDArray[np.intp]:
+    """Row order of tblScoring: by Rank, ties by Customer ID; unscored customers last, by ID."""
+    return _rank_order(result["Customer ID"].to_numpy(dtype=object), result["Rank"].to_numpy(dtype=np.float64),
+                       result["Score"].notna().to_numpy())
+
+
+def compute_scores(model: Model, frame: pd.DataFrame) -> pd.DataFrame:
+    """Score, rank and tier every customer, in the order of ``frame`` (same index)."""
     n = len(frame)
     flags = _Flags(n)
     results = [
@@ -175,41 +217,57 @@ def score_customers(model: Model, frame: pd.DataFrame) -> pd.DataFrame:
     follow_days = days[tier_idx]  # -1 indexes the trailing None/NaN
     last = frame["Last contact"].to_numpy(dtype="datetime64[ns]")
     next_follow = last + pd.to_timedelta(follow_days, unit="D").to_numpy()
-    text = {
-        "Customer ID": frame["Customer ID"].to_numpy(dtype=object),
-        "Customer": frame["Customer"].to_numpy(dtype=object),
-        "Owner": frame["Owner"].to_numpy(dtype=object),
-        "Profile": np.array([model.profiles[i].name for i in profile_idx], dtype=object),
+    profile_names = np.array([p.name for p in model.profiles], dtype=object)
+
+    def obj(values: npt.NDArray[np.object_]) -> pd.Series:
+        return pd.Series(values, index=frame.index, dtype=object)
+
+    columns: dict[str, object] = {
+        "Customer ID": obj(frame["Customer ID"].to_numpy(dtype=object)),
+        "Customer": obj(frame["Customer"].to_numpy(dtype=object)),
+        "Owner": obj(frame["Owner"].to_numpy(dtype=object)),
+        "Profile": obj(profile_names[profile_idx]),
     }
-    columns: dict[str, object] = {name: pd.Series(values, index=frame.index, dtype=object)
-                                  for name, values in text.items()}
-    columns.update({ind.name: res.score for ind, res in zip(model.indicators, results, strict=True)})
+    for ind, res in zip(model.indicators, results, strict=True):
+        columns[ind.name] = np.where(~scored & ~res.included, np.nan, res.score)
     columns.update({
         "Score": score,
         "Rank": rank,
-        "Tier": pd.Series(tier_names[tier_idx], index=frame.index, dtype=object),
-        "Policy": pd.Series(policies[tier_idx], index=frame.index, dtype=object),
+        "Tier": obj(tier_names[tier_idx]),
+        "Policy": obj(policies[tier_idx]),
         "Next follow-up": next_follow,
-        "Flags": pd.Series(flags.result(), index=frame.index, dtype=object),
+        "Flags": obj(flags.result()),
     })
-    out = pd.DataFrame(columns, index=frame.index)
-    for ind, res in zip(model.indicators, results, strict=True):
-        out.loc[~scored & ~res.included, ind.name] = np.nan
-    return _sorted(out, scored)
+    return pd.DataFrame(columns, index=frame.index)
 
 
-def _id_sort_key(value: object) -> tuple[int, float, str]:
-    if isinstance(value, bool) or value is None:
-        return (2, 0.0, str(value))
-    if isinstance(value, int | float | np.integer | np.floating):
-        return (0, float(value), "")
-    return (1, 0.0, str(value).casefold())
+def _id_order(ids: npt.NDArray[np.object_]) -> npt.NDArray[np.intp]:
+    """Positions of ids in ascending order: numbers by value, then text case-insensitively, then the rest."""
+    inferred = pd.api.types.infer_dtype(ids, skipna=False)
+    if inferred == "string":
+        kinds = np.ones(len(ids), dtype=np.int8)
+    elif inferred in ("integer", "floating", "mixed-integer-float"):
+        kinds = np.zeros(len(ids), dtype=np.int8)
+    else:
+        kinds = np.fromiter((0 if isinstance(v, int | float) and not isinstance(v, bool) else 1
+                             if isinstance(v, str) else 2 for v in ids), dtype=np.int8, count=len(ids))
+    parts = []
+    for kind in (0, 1, 2):
+        where = np.flatnonzero(kinds == kind)
+        if not len(where):
+            continue
+        if kind == 0:
+            keys: npt.NDArray[np.generic] = ids[where].astype(np.float64)
+        else:
+            keys = np.strings.lower(ids[where].astype(str))
+        parts.append(where[np.argsort(keys, kind="stable")])
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
 
 
-def _sorted(out: pd.DataFrame, scored: BoolArray) -> pd.DataFrame:
-    id_keys = [_id_sort_key(v) for v in out["Customer ID"].to_numpy(dtype=object)]
-    id_order = np.empty(len(out), dtype=np.intp)
-    id_order[sorted(range(len(out)), key=id_keys.__getitem__)] = np.arange(len(out))
-    rank_key = np.where(scored, out["Rank"].to_numpy(), np.inf)
-    order = np.lexsort((id_order, rank_key))
-    return out.iloc[order]
+def _rank_order(ids: npt.NDArray[np.object_], rank: FloatArray, scored: BoolArray) -> npt.NDArray[np.intp]:
+    """Row order of tblScoring: by Rank, ties by Customer ID; unscored customers last, by ID."""
+    id_rank = np.empty(len(ids), dtype=np.intp)
+    id_rank[_id_order(ids)] = np.arange(len(ids))
+    rank_key = np.where(scored, rank, np.inf)
+    order: npt.NDArray[np.intp] = np.lexsort((id_rank, rank_key))
+    return order
