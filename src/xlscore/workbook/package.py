@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +19,7 @@ from types import TracebackType
 from xml.etree.ElementTree import Element
 
 from xlscore.errors import UsageError, WorkbookError
-from xlscore.workbook.sniff import describe_non_zip, scan_prolog
+from xlscore.workbook.sniff import describe_non_zip, scan_extent, scan_prolog
 from xlscore.workbook.xmltext import attr, local, parse_xml
 
 __all__ = ["Limits", "Package", "Relationship", "SheetEntry", "TableEntry"]
@@ -47,6 +48,9 @@ class Limits:
     ratio_floor: int = 16 * _MiB
     max_entries: int = 50_000
     max_read: int = 512 * _MiB  # a part read into memory with Package.read
+    # rows x columns a dense reader would allocate for one sheet (python-calamine: ~32
+    # bytes a cell, and an allocation failure aborts the process instead of raising)
+    max_sheet_cells: int = 200_000_000
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,9 @@ class Package:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: Path | str, limits: Limits | None = None) -> Package:
+    def open(cls, path: Path | str, limits: Limits | None = None, *, check_cells: bool = True) -> Package:
+        """Open and check ``path``; ``check_cells=False`` skips the scan of sheet extents
+        (for callers that copy sheets without parsing their cells)."""
         path = Path(path)
         limits = limits or Limits()
         if not path.exists():
@@ -119,6 +125,8 @@ class Package:
         try:
             pkg._check_entries()
             pkg._check_structure()
+            if check_cells:
+                pkg._check_extents()
         except BaseException:
             zf.close()
             raise
@@ -136,7 +144,8 @@ class Package:
         self.close()
 
     def _fail(self, what: str) -> WorkbookError:
-        return WorkbookError(f"{self.path.name}: {what}")
+        joiner = " " if what.startswith(("has ", "is ", "holds ", "would ", "its ")) else ": "
+        return WorkbookError(f"{self.path.name}{joiner}{what}")
 
     def _check_entries(self) -> None:
         lim = self.limits
@@ -158,8 +167,8 @@ class Package:
                                  f"({info.compress_type}); re-save the book in Excel.")
             size = info.file_size
             if size > lim.max_part:
-                raise self._fail(f"part {info.filename} would unpack to {size / _MiB:,.0f} MB, above the "
-                                 f"limit of {lim.max_part / _MiB:,.0f} MB per part (possible zip bomb).")
+                raise self._fail(f"part {info.filename} would unpack to {_size(size)}, above the "
+                                 f"limit of {_size(lim.max_part)} per part (possible zip bomb).")
             ratio = size / max(info.compress_size, 1)
             if size > lim.ratio_floor and ratio > lim.max_ratio:
                 raise self._fail(f"part {info.filename} is compressed {ratio:,.0f}:1 (limit "
@@ -167,8 +176,8 @@ class Package:
             total += size
             compressed += info.compress_size
         if total > lim.max_total:
-            raise self._fail(f"would unpack to {total / _MiB:,.0f} MB in all, above the limit of "
-                             f"{lim.max_total / _MiB:,.0f} MB (possible zip bomb).")
+            raise self._fail(f"would unpack to {_size(total)} in all, above the limit of "
+                             f"{_size(lim.max_total)} (possible zip bomb).")
         if compressed > file_size:
             raise self._fail("the zip directory claims more data than the file holds; the file is "
                              "damaged or truncated. Use the original file or a backup.")
@@ -192,6 +201,26 @@ class Package:
             raise self._fail("is saved as 'Strict Open XML Spreadsheet', which xlscore does not read. "
                              "In Excel use File > Save As > Excel Workbook (.xlsx).")
         self.workbook_part = main
+        self.sheets()  # every sheet must point to a part that exists
+
+    def _check_extents(self) -> None:
+        for sheet in self.sheets():
+            if sheet.kind != "worksheet":
+                continue
+            try:
+                with self._zf.open(self.info(sheet.part)) as fh:
+                    last_row, last_col, far = scan_extent(fh)
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+                raise self._fail(f"sheet '{sheet.name}' cannot be unpacked ({exc}); the file is damaged. "
+                                 "Use the original file or a backup.") from None
+            cells = last_row * max(last_col, 26)
+            if cells > self.limits.max_sheet_cells:
+                where = f"{sheet.name}!{far}" if far else f"sheet '{sheet.name}' row {last_row:,}"
+                raise self._fail(
+                    f"{where} holds a cell so far from the others that reading sheet '{sheet.name}' would "
+                    f"need a grid of {cells:,} cells (limit {self.limits.max_sheet_cells:,}). Delete the stray "
+                    "cells (Ctrl+End in Excel shows the last one) and save again."
+                )
 
     def _main_part(self) -> str:
         main = ""
@@ -220,8 +249,12 @@ class Package:
                 "Open it in Excel and save it as an Excel Workbook (.xlsx).")
 
     def _check_prolog(self, name: str) -> None:
-        with self._zf.open(self._infos[name]) as fh:
-            problem = scan_prolog(fh)
+        try:
+            with self._zf.open(self._infos[name]) as fh:
+                problem = scan_prolog(fh)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+            raise self._fail(f"part {name} cannot be unpacked ({exc}); the file is damaged or truncated. "
+                             "Use the original file or a backup.") from None
         if problem:
             raise self._fail(f"part {name} {problem}. No Excel workbook contains that; the file may be "
                              "crafted to exhaust memory. Re-save it in Excel to get a clean .xlsx.")
@@ -245,7 +278,7 @@ class Package:
         info = self.info(part)
         limit = min(info.file_size, self.limits.max_read)
         if info.file_size > self.limits.max_read:
-            raise self._fail(f"part {part} is {info.file_size / _MiB:,.0f} MB, "
+            raise self._fail(f"part {part} is {_size(info.file_size)}, "
                              "too large to read into memory.")
         chunks: list[bytes] = []
         got = 0
@@ -360,6 +393,13 @@ class Package:
                     table_id=_int(attr(el, "id"), 0),
                 ))
         return out
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GB", _GiB), ("MB", _MiB), ("KB", 1024)):
+        if n >= scale:
+            return f"{n / scale:,.1f} {unit}"
+    return f"{n:,} bytes"
 
 
 def _int(text: str, default: int) -> int:

@@ -74,6 +74,15 @@ class Plan:
     styles_part: str
     styles: StyleBook
 
+    def new_parts(self) -> set[str]:
+        """Every part the write creates (some reuse the name of a part it removes)."""
+        out: set[str] = set()
+        for p in self.sheets:
+            out |= {p.part, Package.rels_part(p.part), *(t.part for t in p.tables)}
+            if p.drawing and p.chart:
+                out |= {p.drawing, Package.rels_part(p.drawing), p.chart}
+        return out
+
 
 class _Names:
     """Free part names and relationship ids."""

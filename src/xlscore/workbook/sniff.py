@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mmap
+import re
 from pathlib import Path
 from typing import IO
 
@@ -104,3 +105,52 @@ def scan_prolog(stream: IO[bytes]) -> str | None:
         if end < 0:
             return "has more than 64 KB before its first element" if len(data) >= PROLOG_WINDOW else None
         pos = end + 2
+
+
+# A cell whose column has two or three letters (AA and beyond), wherever ``r`` sits in
+# its tag; one-letter columns cannot make a sheet wide enough to matter. Patterns start
+# with a literal so the regex engine can skip ahead quickly (a sheet can be ~1 GB).
+_WIDE_CELL = re.compile(rb'r="([A-Z]{2,3})(\d{1,7})"')
+_CHUNK = 4 << 20
+
+
+def _col_index(letters: bytes) -> int:
+    value = 0
+    for ch in letters:
+        value = value * 26 + ch - 64
+    return value
+
+
+def scan_extent(stream: IO[bytes]) -> tuple[int, int, str]:
+    """(last row, last column, reference of the farthest cell) of a worksheet part.
+
+    Readers that load a sheet as a dense grid (python-calamine does) allocate rows x
+    columns cells, so one stray value in XFD1048576 can exhaust memory; the caller
+    compares the area with a limit. The part is read in chunks, never held whole.
+    """
+    first = stream.read(_CHUNK)
+    root = re.search(rb"<(\w+:)?worksheet\b", first)
+    prefix = root.group(1) or b"" if root else b""
+    row_number = re.compile(b"<" + re.escape(prefix) + rb'row[^>]*?\sr="(\d{1,7})"')
+    row_tag = b"<" + prefix + b"row"
+    last_row, last_col, far, rows_seen = 0, 1, "", 0
+    tail = b""
+    chunk = first
+    while chunk:
+        data = tail + chunk
+        rows = row_number.findall(data)
+        if rows:
+            last_row = max(last_row, *map(int, rows))
+        else:  # rows without numbers follow one another
+            rows_seen += chunk.count(row_tag)
+        wide = set(_WIDE_CELL.findall(data))
+        if wide:
+            letters, row = max(wide, key=lambda m: (len(m[0]), m[0]))
+            col = _col_index(letters)
+            if col > last_col:
+                last_col, far = col, f"{letters.decode()}{int(row)}"
+            last_row = max(last_row, *(int(r) for _, r in wide))
+        cut = data.rfind(b"<")
+        tail = data[cut:] if cut >= 0 and len(data) - cut < 256 else b""
+        chunk = stream.read(_CHUNK)
+    return last_row + rows_seen, last_col, far

@@ -27,9 +27,10 @@ import numpy as np
 from xlscore.errors import WorkbookError
 from xlscore.workbook.atomic import check_not_open, replace_with_backup, temp_file_for
 from xlscore.workbook.bookedit import new_rels
-from xlscore.workbook.chart import chart_xml, drawing_xml
+from xlscore.workbook.chart import drawing_xml
 from xlscore.workbook.package import Package
 from xlscore.workbook.plan import REL, Plan, SheetPlan, make_plan
+from xlscore.workbook.serieschart import chart_part_xml
 from xlscore.workbook.sheetdata import OutputSheet
 from xlscore.workbook.sheetlayout import as_values, check_sheet
 from xlscore.workbook.sheetxml import SheetRels, write_sheet
@@ -80,7 +81,7 @@ def write_workbook(
     target = Path(target) if target is not None else source
     _check_request(sheets, remove)
     check_not_open(target, force)
-    with Package.open(source) as pkg:
+    with Package.open(source, check_cells=False) as pkg:
         _check_suffix(pkg, target)
         plan = make_plan(pkg, sheets, remove, full_calc_on_load)
         with temp_file_for(target) as temp:
@@ -94,7 +95,7 @@ def write_workbook(
         replaced=tuple(p.sheet.name for p in plan.sheets if p.replaces is not None),
         added=tuple(p.sheet.name for p in plan.sheets if p.replaces is None),
         removed=tuple(s.name for s in plan.removed),
-        parts_removed=tuple(sorted(plan.deleted - {p.part for p in plan.sheets})),
+        parts_removed=tuple(sorted(plan.deleted - plan.new_parts())),
         size=size,
         seconds=time.perf_counter() - started,
     )
@@ -170,7 +171,7 @@ def _write_sheet_parts(out: zipfile.ZipFile, sp: SheetPlan, plan: Plan,
         out.writestr(new_info(sp.drawing), drawing_xml(sheet.chart, "rId1"))
         chart_target = "../charts/" + sp.chart.rsplit("/", 1)[1]
         out.writestr(new_info(Package.rels_part(sp.drawing)), new_rels([("rId1", REL["chart"], chart_target)]))
-        out.writestr(new_info(sp.chart), chart_xml(sheet.chart, sheet))
+        out.writestr(new_info(sp.chart), chart_part_xml(sheet.chart, sheet))
     if sheet_rels:
         out.writestr(new_info(Package.rels_part(sp.part)), new_rels(sheet_rels))
 
