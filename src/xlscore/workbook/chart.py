@@ -13,7 +13,7 @@ import re
 
 from xlscore.errors import WorkbookError
 from xlscore.workbook.refs import column_index, quote_sheet
-from xlscore.workbook.sheetdata import BarChart, CellValue, OutputSheet
+from xlscore.workbook.sheetdata import BarChart, CellValue, OutputSheet, SeriesChart
 from xlscore.workbook.sheetlayout import value_at
 from xlscore.workbook.sheetxml import argb
 from xlscore.workbook.xmltext import NS_REL, XML_DECL, esc_attr, esc_text
@@ -27,7 +27,7 @@ _RANGE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
 _CAT_AX, _VAL_AX = 500_000_001, 500_000_002
 
 
-def drawing_xml(chart: BarChart, chart_rel: str) -> bytes:
+def drawing_xml(chart: BarChart | SeriesChart, chart_rel: str) -> bytes:
     """A drawing with one two-cell anchor holding the chart frame."""
     col0, row0 = chart.anchor_col - 1, chart.anchor_row - 1
 

@@ -15,12 +15,14 @@ from typing import Literal
 __all__ = [
     "BarChart",
     "CellValue",
+    "ChartSeries",
     "Column",
     "ColumnFormat",
     "Formula",
     "FreeCell",
     "OutputSheet",
     "OutputTable",
+    "SeriesChart",
 ]
 
 
@@ -107,13 +109,42 @@ class BarChart:
 
 
 @dataclass(frozen=True)
+class ChartSeries:
+    """One series of a :class:`SeriesChart`: a name, a range on the sheet, a hex RGB colour."""
+
+    name: str
+    values: str
+    color: str
+
+
+@dataclass(frozen=True)
+class SeriesChart:
+    """A native bar chart of several series over shared categories (e.g. the tier migration).
+
+    Ranges are absolute references on the output sheet itself. ``grouping`` is Excel's:
+    side by side, stacked, or stacked to 100 % of each category. Horizontal bars put the
+    first category on top.
+    """
+
+    title: str
+    categories: str
+    series: Sequence[ChartSeries]
+    grouping: Literal["clustered", "stacked", "percentStacked"] = "clustered"
+    horizontal: bool = True
+    anchor_row: int = 1  # top-left cell of the chart frame, 1-based
+    anchor_col: int = 1
+    width_cols: int = 8
+    height_rows: int = 18
+
+
+@dataclass(frozen=True)
 class OutputSheet:
     """A sheet xlscore owns: replaced wholesale on every run."""
 
     name: str
     tables: Sequence[OutputTable] = ()
     cells: Sequence[FreeCell] = ()
-    chart: BarChart | None = None
+    chart: BarChart | SeriesChart | None = None
     freeze_row: int = 0  # rows above this one stay visible when scrolling (0 = none)
     tab_color: str | None = None
     column_widths: dict[int, float] = field(default_factory=dict)  # 1-based column -> width
