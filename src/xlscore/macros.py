@@ -1,0 +1,254 @@
+"""The ribbon's entry points: ``RunPython "import xlscore.macros; xlscore.macros.retier()"``.
+
+Each macro works on the calling workbook (``xw.Book.caller()``) through the live-book
+adapter (:mod:`xlscore.livebook`): the tables are read from the open book, checked and
+scored by the same reader, engine and sheet builders as ``xlscore retier``, and the
+result sheets are written back into the open book; nothing is saved or reopened. Tests
+pass an in-memory book instead. Problems in the book are listed on the Issues sheet with
+links to their cells, and a message box says what happened; no traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import importlib
+import tempfile
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from xlscore.errors import XlscoreError
+from xlscore.issues import Issue, ModelError
+from xlscore.livebook.base import LiveBook, LiveTables
+from xlscore.retier import Analysis, analyse_book, output_sheets
+from xlscore.workbook.cells import as_text
+from xlscore.workbook.layout import OUTPUT_SHEETS, TABLES, Lang
+from xlscore.workbook.model_reader import column_names
+from xlscore.workbook.reader import read_tables
+from xlscore.workbook.report import issues_sheet, tier_summary
+from xlscore.workbook.sheetdata import FreeCell, OutputSheet
+from xlscore.workbook.tables import RawTable, is_blank
+
+__all__ = ["EXPLAIN_SHEET", "analyse_live", "explain_selection", "new_from_template", "retier", "snapshot",
+           "validate"]
+
+EXPLAIN_SHEET: dict[Lang, str] = {"en": "Explain", "zh": "解释"}
+
+
+def _caller() -> LiveBook:
+    import xlwings as xw
+
+    from xlscore.livebook.xlwings_book import XlwingsBook
+
+    return XlwingsBook(xw.Book.caller())
+
+
+def _run(book: LiveBook | None, job: Callable[[LiveBook], str]) -> str:
+    """Run a macro on ``book`` (default: the calling Excel book); problems become messages."""
+    live = book if book is not None else _caller()
+    try:
+        return job(live)
+    except ModelError as exc:
+        return _report_problems(live, exc.issues, _lang_of(live), "done")
+    except XlscoreError as exc:
+        message = str(exc)
+        live.notify(message)
+        return message
+
+
+def analyse_live(live: LiveBook, today: date | None = None) -> Analysis:
+    """Read, check and score the open book, exactly as ``xlscore retier`` does with a file."""
+    return analyse_book(read_tables(LiveTables(live), Path(live.name)), today)
+
+
+def _lang_of(live: LiveBook) -> Lang:
+    return "zh" if TABLES["customers"].sheet_zh in live.sheet_names else "en"
+
+
+def _write(live: LiveBook, sheets: Sequence[OutputSheet]) -> None:
+    for sheet in sheets:
+        live.write_sheet(sheet)
+
+
+def _report_problems(live: LiveBook, issues: Sequence[Issue], lang: Lang, what: str) -> str:
+    """Errors: list every issue on the Issues sheet, show it, and say that nothing was done."""
+    sheet = issues_sheet(issues, lang)
+    live.write_sheet(sheet)
+    live.activate(sheet.name)
+    errors = sum(i.severity == "error" for i in issues)
+    message = (f"{errors} error{'s' if errors != 1 else ''} in the workbook: nothing was {what}. Each one is "
+               f"listed on the {sheet.name} sheet with a link to its cell.")
+    live.notify(message)
+    return message
+
+
+def _checked(live: LiveBook, today: date | None, what: str) -> Analysis | str:
+    live.status("xlscore: reading the model and customers...")
+    analysis = analyse_live(live, today)
+    if not analysis.ok or analysis.result is None:
+        return _report_problems(live, analysis.issues, analysis.book.lang, what)
+    return analysis
+
+
+def _tier_counts(analysis: Analysis) -> str:
+    assert analysis.result is not None
+    summary = tier_summary(analysis.book.model, analysis.result)
+    return ", ".join(f"{row.Tier} {row.Customers}" for row in summary.itertuples(index=False))
+
+
+def retier(book: LiveBook | None = None, *, today: date | None = None) -> str:
+    """Ribbon **Re-tier**: rewrite Scoring, Pyramid and Issues (and extension sheets) in the open book."""
+    def job(live: LiveBook) -> str:
+        analysis = _checked(live, today, "re-tiered")
+        if isinstance(analysis, str):
+            return analysis
+        assert analysis.result is not None
+        _write(live, output_sheets(analysis, analysis.today))
+        live.activate(OUTPUT_SHEETS["scoring"].sheet(analysis.book.lang))
+        scored = int(analysis.result["Score"].notna().sum())
+        warnings = len(analysis.issues.warnings)
+        note = f" {warnings} warning{'s' if warnings != 1 else ''} on the Issues sheet." if warnings else ""
+        message = (f"Re-tiered {len(analysis.result)} customers ({scored} scored): {_tier_counts(analysis)}."
+                   + note)
+        live.notify(message)
+        return message
+
+    return _run(book, job)
+
+
+def validate(book: LiveBook | None = None, *, today: date | None = None) -> str:
+    """Ribbon **Validate**: list every problem on the Issues sheet, with links; change nothing else."""
+    def job(live: LiveBook) -> str:
+        analysis = analyse_live(live, today)
+        sheet = issues_sheet(analysis.issues, analysis.book.lang)
+        live.write_sheet(sheet)
+        errors, warnings = len(analysis.issues.errors), len(analysis.issues.warnings)
+        if errors or warnings:
+            live.activate(sheet.name)
+            message = (f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning"
+                       f"{'s' if warnings != 1 else ''}: see the {sheet.name} sheet (each cell is a link).")
+        else:
+            message = f"No problems found: {len(analysis.book.customers)} customers ready to re-tier."
+        live.notify(message)
+        return message
+
+    return _run(book, job)
+
+
+def _customer_labels(analysis: Analysis) -> dict[str, Any]:
+    return {as_text(cid).casefold(): label for label, cid in analysis.book.customers["Customer ID"].items()}
+
+
+def _inside(table: RawTable, sheet: str, row: int, col: int) -> int | None:
+    """The data row index of (row, col) when the cell is in the table's data, else None."""
+    if sheet != table.sheet or not table.left <= col < table.left + len(table.headers):
+        return None
+    index = row - table.top - 1
+    return index if 0 <= index < len(table.rows) else None
+
+
+def _selected_customer(live: LiveBook, analysis: Analysis, source: LiveTables) -> Any | None:
+    """The customer of the selected row (Customers or Scoring sheet), or whose ID is selected."""
+    picked = live.selection()
+    if picked is None:
+        return None
+    columns = analysis.book.columns
+    if columns is not None:
+        index = _inside(columns.table, picked.sheet, picked.row, picked.col)
+        if index is not None and index in analysis.book.customers.index:
+            return index
+    labels = _customer_labels(analysis)
+    scoring = OUTPUT_SHEETS["scoring"].table
+    if source.has(scoring):
+        table = source.table(scoring)
+        index = _inside(table, picked.sheet, picked.row, picked.col)
+        id_col = table.find(*column_names("customer_id"))
+        if index is not None and id_col is not None:
+            return labels.get(as_text(table.rows[index][id_col]).casefold())
+    return None if is_blank(picked.value) else labels.get(as_text(picked.value).casefold())
+
+
+def explain_selection(book: LiveBook | None = None, *, today: date | None = None) -> str:
+    """Ribbon **Explain**: the selected customer's score traced to its bands and weights (sheet Explain)."""
+    from xlscore.explain import explain_customer
+
+    def job(live: LiveBook) -> str:
+        analysis = _checked(live, today, "explained")
+        if isinstance(analysis, str):
+            return analysis
+        assert analysis.result is not None
+        label = _selected_customer(live, analysis, LiveTables(live))
+        if label is None:
+            message = ("Select a cell in a customer's row on the Customers or Scoring sheet (or a cell holding "
+                       "a Customer ID), then click Explain.")
+            live.notify(message)
+            return message
+        trace = explain_customer(analysis.book.model, analysis.book.customers, analysis.result, int(label))
+        lang = analysis.book.lang
+        lines = str(trace).splitlines()
+        sheet = OutputSheet(EXPLAIN_SHEET[lang], cells=[FreeCell(i, 1, line, bold=i == 1)
+                                                        for i, line in enumerate(lines, start=1)],
+                            column_widths={1: 110})
+        live.write_sheet(sheet)
+        live.activate(sheet.name)
+        row = analysis.result.loc[label]
+        if trace.score is None:
+            summary = f"gets no score ({row['Flags']})"
+        else:
+            tier = row["Tier"] if isinstance(row["Tier"], str) else "no tier"
+            summary = f"Score {trace.score:.2f}, rank {int(row['Rank'])}, tier {tier}"
+        message = f"Customer {trace.customer_id}: {summary}. The full trace is on the {sheet.name} sheet."
+        live.notify(message)
+        return message
+
+    return _run(book, job)
+
+
+def _history() -> ModuleType:
+    try:
+        return importlib.import_module("xlscore.history")
+    except ModuleNotFoundError as exc:
+        raise XlscoreError("Snapshot needs the history feature (xlscore.history), which this installation "
+                           "of xlscore does not have: update xlscore") from exc
+
+
+def snapshot(book: LiveBook | None = None, *, today: date | None = None, now: datetime | None = None,
+             period: str | None = None) -> str:
+    """Ribbon **Snapshot**: record the current scoring as this quarter in the History sheet."""
+    def job(live: LiveBook) -> str:
+        history: Any = _history()
+        analysis = _checked(live, today, "recorded")
+        if isinstance(analysis, str):
+            return analysis
+        assert analysis.result is not None
+        current = period or importlib.import_module("xlscore.history.periods").quarter_of(analysis.today)
+        taken_at = (now or datetime.now()).replace(microsecond=0)
+        sheets = history.snapshot_sheets(analysis, current, taken_at, history.load_history(analysis))
+        _write(live, sheets)
+        # The history sheet comes last (xlscore.history.snapshot_sheets).
+        message = f"Snapshot {current}: {len(analysis.result)} customers recorded on the {sheets[-1].name} sheet."
+        live.notify(message)
+        return message
+
+    return _run(book, job)
+
+
+def new_from_template(book: LiveBook | None = None, *, lang: Lang | None = None) -> str:
+    """Ribbon **New from template**: a new, unsaved scoring workbook (in the caller's language)."""
+    from xlscore.templates.build import save_template
+
+    def job(live: LiveBook) -> str:
+        chosen: Lang = lang or _lang_of(live)
+        # Excel copies a template into the new book, so the file may live in a temporary folder.
+        path = Path(tempfile.mkdtemp(prefix="xlscore-")) / f"xlscore-{chosen}.xlsx"
+        save_template(path, chosen)
+        new = live.new_book_from(path)
+        customers = TABLES["customers"].sheet(chosen)
+        new.activate(customers)
+        message = (f"New scoring workbook {new.name}: fill the model sheets, paste customers into the "
+                   f"{customers} table, then click Re-tier.")
+        new.notify(message)
+        return message
+
+    return _run(book, job)
