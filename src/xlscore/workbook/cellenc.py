@@ -13,7 +13,7 @@ import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -23,7 +23,7 @@ from xlscore.errors import WorkbookError
 from xlscore.workbook.sheetdata import Formula
 from xlscore.workbook.xmltext import strip_illegal
 
-__all__ = ["EXCEL_ERRORS", "MAX_CELL_CHARS", "ROLES", "Encoded", "encode_values"]
+__all__ = ["EXCEL_ERRORS", "MAX_CELL_CHARS", "ROLES", "Encoded", "Piece", "as_array", "encode_values", "escape_text"]
 
 MAX_CELL_CHARS = 32_767
 EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
@@ -42,28 +42,36 @@ _DAY_UNITS = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_
 CellName = Callable[[int], str]  # index in the slice -> "Scoring!B7", for messages
 
 
+Piece: TypeAlias = "pa.Array | str"  # one string per value, or one for all
+
+
 @dataclass
 class Encoded:
-    inner: pa.Array  # string; null = blank cell
-    t: pa.Array  # string: '' or ' t="..."'
-    role: np.ndarray  # int8 role per value
+    """A cell is ``<c r=".." s=".."`` + t + ``>`` + open + text + close + ``</c>``."""
 
-
-def _const(text: str, n: int) -> pa.Array:
-    return pa.array(np.full(n, text, dtype=object), pa.string())
+    text: pa.Array  # the escaped value; null = no cell
+    t: Piece = ""  # '' or ' t="..."'
+    open: Piece = "<v>"
+    close: Piece = "</v>"
+    role: np.ndarray | int = PLAIN  # which style the cell needs besides its column's
 
 
 def _join(*parts: Any) -> pa.Array:
     return pc.binary_join_element_wise(*parts, "")
 
 
+def as_array(piece: Piece, n: int) -> pa.Array:
+    if isinstance(piece, str):
+        return pa.array(np.full(n, piece, dtype=object), pa.string())
+    return piece
+
+
 def encode_values(values: Sequence[Any] | np.ndarray, cell_name: CellName, *, cached: bool = False) -> Encoded:
     """Encode a slice of values; ``cached=True`` encodes formulas' cached results."""
-    n = len(values)
     arr = _to_arrow(values)
     if arr is None:
         return _encode_mixed(values, cell_name, cached)
-    return _encode_typed(arr, n, cell_name, cached)
+    return _encode_typed(arr, cell_name, cached)
 
 
 def _to_arrow(values: Sequence[Any] | np.ndarray) -> pa.Array | None:
@@ -71,24 +79,30 @@ def _to_arrow(values: Sequence[Any] | np.ndarray) -> pa.Array | None:
         arr = pa.array(values, from_pandas=True)
     except _ARROW_FAIL:
         return None
-    # pyarrow infers date32 from a leading date and then silently drops datetimes' time
-    if (pa.types.is_date32(arr.type) and not isinstance(values, np.ndarray | pa.Array)
-            and any(isinstance(v, datetime) for v in values)):
-        return None
+    if isinstance(values, np.ndarray) and values.dtype != object:
+        return arr
+    # pyarrow's inference is lenient: after a leading number it turns True into 1, and
+    # after a leading date it drops datetimes' time. Such columns go value by value.
+    numeric = pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)
+    if numeric or pa.types.is_date32(arr.type):
+        types = set(map(type, values))  # a C-speed pass, cheaper than isinstance per value
+        if numeric and any(issubclass(t, bool | np.bool_) for t in types):
+            return None
+        if not numeric and any(issubclass(t, datetime) for t in types):
+            return None
     if pa.types.is_decimal(arr.type):
         arr = arr.cast(pa.float64())
     return arr
 
 
-def _encode_typed(arr: pa.Array, n: int, cell_name: CellName, cached: bool) -> Encoded:
+def _encode_typed(arr: pa.Array, cell_name: CellName, cached: bool) -> Encoded:
     typ = arr.type
     if pa.types.is_null(typ):
-        return Encoded(pa.nulls(n, pa.string()), _const("", n), np.zeros(n, np.int8))
+        return Encoded(pa.nulls(len(arr), pa.string()))
     if pa.types.is_string(typ) or pa.types.is_large_string(typ):
         return _encode_text(arr.cast(pa.string()), cell_name, cached)
     if pa.types.is_boolean(typ):
-        inner = pc.if_else(arr, "<v>1</v>", "<v>0</v>")
-        return Encoded(inner, _const(' t="b"', n), np.zeros(n, np.int8))
+        return Encoded(pc.if_else(arr, "1", "0"), ' t="b"')
     if pa.types.is_floating(typ) or pa.types.is_integer(typ):
         return _encode_number(arr)
     if pa.types.is_date32(typ) or pa.types.is_date64(typ) or pa.types.is_timestamp(typ):
@@ -97,25 +111,17 @@ def _encode_typed(arr: pa.Array, n: int, cell_name: CellName, cached: bool) -> E
 
 
 def _encode_number(arr: pa.Array) -> Encoded:
-    n = len(arr)
-    t = _const("", n)
     if pa.types.is_floating(arr.type):
         arr = arr.cast(pa.float64())
         infinite = pc.is_inf(arr)
         if pc.any(infinite).as_py():
             # Excel has no infinity: show the #NUM! error a failed calculation would
-            inner = pc.if_else(infinite, "<v>#NUM!</v>", _join("<v>", arr.cast(pa.string()), "</v>"))
-            t = pc.if_else(infinite, ' t="e"', t)
-            return Encoded(inner, t, np.zeros(n, np.int8))
-    return Encoded(_join("<v>", arr.cast(pa.string()), "</v>"), t, np.zeros(n, np.int8))
+            return Encoded(pc.if_else(infinite, "#NUM!", arr.cast(pa.string())), pc.if_else(infinite, ' t="e"', ""))
+    return Encoded(arr.cast(pa.string()))
 
 
-def _encode_text(arr: pa.Array, cell_name: CellName, cached: bool) -> Encoded:
-    n = len(arr)
-    lengths = pc.utf8_length(arr)
-    longest = pc.max(lengths).as_py()
-    if longest is not None and longest > MAX_CELL_CHARS // 2:
-        _check_lengths(arr, np.asarray(lengths.fill_null(0)), cell_name)
+def escape_text(arr: pa.Array) -> pa.Array:
+    """XML-escape strings; drop characters XML cannot carry; keep CR and literal _xHHHH_."""
     if pc.any(pc.match_substring_regex(arr, _ILLEGAL_RE2)).as_py():
         arr = pc.replace_substring_regex(arr, _ILLEGAL_RE2, "")
     text = pc.replace_substring(arr, "&", "&amp;")
@@ -123,15 +129,24 @@ def _encode_text(arr: pa.Array, cell_name: CellName, cached: bool) -> Encoded:
     text = pc.replace_substring(text, ">", "&gt;")
     text = pc.replace_substring(text, "\r", "&#13;")
     # Excel decodes _xHHHH_ in cell text; escape a literal one so it reads back unchanged
-    text = pc.replace_substring_regex(text, r"_(x[0-9A-Fa-f]{4}_)", r"_x005F_\1")
+    return pc.replace_substring_regex(text, r"_(x[0-9A-Fa-f]{4}_)", r"_x005F_\1")
+
+
+def _encode_text(arr: pa.Array, cell_name: CellName, cached: bool) -> Encoded:
+    lengths = pc.utf8_length(arr)
+    longest = pc.max(lengths).as_py()
+    if longest is not None and longest > MAX_CELL_CHARS // 2:
+        _check_lengths(arr, np.asarray(lengths.fill_null(0)), cell_name)
+    text = escape_text(arr)
     if cached:
         is_error = pc.is_in(arr, value_set=pa.array(EXCEL_ERRORS))
-        t = pc.if_else(is_error, ' t="e"', ' t="str"')
-        return Encoded(_join("<v>", text, "</v>"), t, np.zeros(n, np.int8))
-    inner = _join('<is><t xml:space="preserve">', text, "</t></is>")
-    risky = pc.fill_null(pc.match_substring_regex(arr, _RISKY_START), False)
-    role = np.where(np.asarray(risky), QUOTED, TEXT).astype(np.int8)
-    return Encoded(inner, _const(' t="inlineStr"', n), role)
+        t = pc.if_else(is_error, ' t="e"', ' t="str"') if pc.any(is_error).as_py() else ' t="str"'
+        return Encoded(text, t)
+    risky = pc.match_substring_regex(arr, _RISKY_START)
+    role: np.ndarray | int = TEXT
+    if pc.any(risky).as_py():
+        role = np.where(np.asarray(pc.fill_null(risky, False)), QUOTED, TEXT).astype(np.int8)
+    return Encoded(text, ' t="inlineStr"', '<is><t xml:space="preserve">', "</t></is>", role)
 
 
 def _check_lengths(arr: pa.Array, lengths: np.ndarray, cell_name: CellName) -> None:
@@ -146,7 +161,6 @@ def _check_lengths(arr: pa.Array, lengths: np.ndarray, cell_name: CellName) -> N
 
 
 def _encode_dates(arr: pa.Array, cell_name: CellName) -> Encoded:
-    n = len(arr)
     if pa.types.is_timestamp(arr.type):
         if arr.type.tz is not None:
             arr = pc.local_timestamp(arr)  # the wall-clock time the user sees
@@ -166,8 +180,7 @@ def _encode_dates(arr: pa.Array, cell_name: CellName) -> Encoded:
                             "cannot store as a date; correct the date.")
     whole = serial == np.floor(serial)
     role = np.where(whole, DATE, DATETIME).astype(np.int8)
-    text = pa.array(serial, mask=~valid).cast(pa.string())
-    return Encoded(_join("<v>", text, "</v>"), _const("", n), role)
+    return Encoded(pa.array(serial, mask=~valid).cast(pa.string()), role=role)
 
 
 # ------------------------------------------------------------- mixed columns
@@ -235,15 +248,20 @@ def _encode_mixed(values: Sequence[Any] | np.ndarray, cell_name: CellName, cache
     inverse = np.empty(n, dtype=np.int64)
     inverse[order] = np.arange(n)
     take = pa.array(inverse)
-    role = np.concatenate([e.role for e in encoded])[inverse]
-    return Encoded(pa.concat_arrays([e.inner for e in encoded]).take(take),
-                   pa.concat_arrays([e.t for e in encoded]).take(take), role)
+    sizes = [len(idx) for idx in order_parts]
+
+    def merged(field: str) -> pa.Array:
+        return pa.concat_arrays([as_array(getattr(e, field), k) for e, k in zip(encoded, sizes, strict=True)]
+                                ).take(take)
+
+    role = np.concatenate([np.broadcast_to(np.asarray(e.role, np.int8), k) for e, k in zip(encoded, sizes,
+                                                                                         strict=True)])
+    return Encoded(merged("text"), merged("t"), merged("open"), merged("close"), role[inverse])
 
 
 def _encode_group(kind: int, group: list[Any], cell_name: CellName, cached: bool) -> Encoded:
-    n = len(group)
     if kind == BLANK:
-        return _encode_typed(pa.nulls(n), n, cell_name, cached)
+        return Encoded(pa.nulls(len(group), pa.string()))
     if kind == FORMULA:
         return _encode_formulas(group, cell_name)
     if kind == STR:
@@ -255,7 +273,7 @@ def _encode_group(kind: int, group: list[Any], cell_name: CellName, cached: bool
     if kind == NUM:
         return _encode_number(pa.array([float(v) for v in group], pa.float64()))
     if kind == BOOL:
-        return _encode_typed(pa.array([bool(v) for v in group], pa.bool_()), n, cell_name, cached)
+        return _encode_typed(pa.array([bool(v) for v in group], pa.bool_()), cell_name, cached)
     if kind == STAMP:
         stamps = [v.replace(tzinfo=None) if isinstance(v, datetime) else v.astype("datetime64[us]").item()
                   for v in group]
@@ -264,14 +282,14 @@ def _encode_group(kind: int, group: list[Any], cell_name: CellName, cached: bool
 
 
 def _encode_formulas(group: list[Formula], cell_name: CellName) -> Encoded:
+    """``<f>`` text plus the cached value's ``<v>``, all as the cell's text."""
     texts = pa.array([f.text[1:] if f.text.startswith("=") else f.text for f in group], pa.string())
-    texts = pc.replace_substring_regex(texts, _ILLEGAL_RE2, "")
-    texts = pc.replace_substring(texts, "&", "&amp;")
-    texts = pc.replace_substring(texts, "<", "&lt;")
-    texts = pc.replace_substring(texts, ">", "&gt;")
+    texts = escape_text(texts)
     result = encode_values([f.cached for f in group], cell_name, cached=True)
-    has_value = result.inner.is_valid()
-    inner = _join("<f>", texts, "</f>", pc.fill_null(result.inner, ""))
-    t = pc.if_else(has_value, result.t, "")
-    role = np.where(np.isin(result.role, (DATE, DATETIME)), result.role, PLAIN).astype(np.int8)
-    return Encoded(inner, t, role)
+    value = pc.fill_null(_join(result.open, result.text, result.close), "")
+    t: Piece = result.t
+    if result.text.null_count:
+        t = pc.if_else(result.text.is_valid(), result.t, "")
+    cached_role = np.broadcast_to(np.asarray(result.role, np.int8), len(group))
+    role = np.where(np.isin(cached_role, (DATE, DATETIME)), cached_role, PLAIN).astype(np.int8)
+    return Encoded(_join("<f>", texts, "</f>", value), t, "", "", role)

@@ -7,7 +7,9 @@ Memory stays bounded by the chunk, whatever the number of rows.
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -18,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from xlscore.errors import WorkbookError
-from xlscore.workbook.cellenc import DATE, DATETIME, QUOTED, encode_values
+from xlscore.workbook.cellenc import DATE, DATETIME, QUOTED, Piece, encode_values
 from xlscore.workbook.refs import column_letter
 from xlscore.workbook.sheetdata import ColumnFormat, OutputSheet
 from xlscore.workbook.sheetlayout import Block, ColumnSource, blocks_of, column_widths
@@ -74,34 +76,76 @@ class _StyleAttrs:
             self.cache[code] = f' s="{index}"' if index else ""
         return self.cache[code]
 
-    def array(self, role: np.ndarray, link: np.ndarray | None) -> pa.Array | str:
-        codes = role.astype(np.int64) * 2
+    def piece(self, role: np.ndarray | int, link: np.ndarray | None) -> Piece:
+        """The ``s`` attribute: one string when every cell shares it, else one per cell."""
+        if link is None and isinstance(role, int):
+            return self.attr(role * 2)
+        codes = np.asarray(role, dtype=np.int64) * 2
         if link is not None:
-            codes += link
+            codes = codes + link
         present = np.unique(codes)
         if len(present) == 1:
             return self.attr(int(present[0]))
         lookup = [self.attr(int(c)) if c in present else "" for c in range(int(present.max()) + 1)]
-        return pc.take(pa.array(lookup, pa.string()), pa.array(codes))
+        return pc.take(pa.array(lookup, pa.string()), pa.array(np.broadcast_to(codes, len(link) if link is not
+                                                                                None else codes.size)))
 
 
 def write_sheet(out: IO[bytes], sheet: OutputSheet, rels: SheetRels, styles: StyleBook,
                 progress: Callable[[int], None] | None = None) -> None:
-    """Write the whole worksheet part for ``sheet`` to ``out``."""
+    """Write the whole worksheet part for ``sheet`` to ``out``.
+
+    Compression (inside ``out.write``) runs in a second thread while the next chunk of rows
+    is built: zlib and pyarrow both release the GIL, so the two overlap.
+    """
     blocks = blocks_of(sheet)
-    out.write(_head(sheet, blocks).encode("utf-8"))
     attrs = {id(src): _StyleAttrs(src, styles) for b in blocks for src in b.columns}
-    if blocks:
-        out.write(b"<sheetData>")
-        for first, stop, active in _chunks(blocks):
-            _write_rows(out, sheet.name, first, stop, active, attrs)
-            if progress:
-                progress(stop - first)
-        out.write(b"</sheetData>")
-    else:
-        out.write(b"<sheetData/>")
-    _write_hyperlinks(out, blocks)
-    out.write(_tail(rels).encode("utf-8"))
+    with _BackgroundWriter(out) as sink:
+        sink.write(_head(sheet, blocks).encode("utf-8"))
+        if blocks:
+            sink.write(b"<sheetData>")
+            for first, stop, active in _chunks(blocks):
+                _write_rows(sink, sheet.name, first, stop, active, attrs)
+                if progress:
+                    progress(stop - first)
+            sink.write(b"</sheetData>")
+        else:
+            sink.write(b"<sheetData/>")
+        _write_hyperlinks(sink, blocks)
+        sink.write(_tail(rels).encode("utf-8"))
+
+
+class _BackgroundWriter:
+    """Hands buffers to a thread that writes them; errors surface in the caller."""
+
+    def __init__(self, out: IO[bytes], depth: int = 3) -> None:
+        self._out = out
+        self._queue: queue.Queue[bytes | memoryview | None] = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="xlscore-sheet-writer", daemon=True)
+
+    def __enter__(self) -> _BackgroundWriter:
+        self._thread.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None and exc is None:
+            raise self._error
+
+    def _run(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._out.write(data)
+                except BaseException as exc:  # handed to the caller's thread
+                    self._error = exc
+
+    def write(self, data: bytes | memoryview) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(data)
 
 
 def _head(sheet: OutputSheet, blocks: list[Block]) -> str:
@@ -157,7 +201,7 @@ def _chunks(blocks: list[Block]) -> Iterator[tuple[int, int, list[Block]]]:
             yield start, min(stop, start + step), active
 
 
-def _write_rows(out: IO[bytes], sheet_name: str, first: int, stop: int, active: list[Block],
+def _write_rows(out: _BackgroundWriter, sheet_name: str, first: int, stop: int, active: list[Block],
                 attrs: dict[int, _StyleAttrs]) -> None:
     rows = pa.array(np.arange(first, stop, dtype=np.int64)).cast(pa.string())
     cells: list[pa.Array] = []
@@ -169,18 +213,22 @@ def _write_rows(out: IO[bytes], sheet_name: str, first: int, stop: int, active: 
             def cell_name(i: int, letter: str = letter) -> str:
                 return f"{sheet_name}!{letter}{first + i}"
 
-            encoded = encode_values(source.values[lo:hi], cell_name)
+            enc = encode_values(source.values[lo:hi], cell_name)
             link = None
             if source.links is not None:
                 link = np.fromiter((x is not None for x in source.links[lo:hi]), dtype=np.int64, count=hi - lo)
-            s_attr = attrs[id(source)].array(encoded.role, link)
-            cells.append(pc.binary_join_element_wise(
-                f'<c r="{letter}', rows, '"', s_attr, encoded.t, ">", encoded.inner, "</c>", ""))
+            s_attr = attrs[id(source)].piece(enc.role, link)
+            if all(isinstance(p, str) for p in (s_attr, enc.t, enc.open, enc.close)):
+                cells.append(pc.binary_join_element_wise(
+                    f'<c r="{letter}', rows, f'"{s_attr}{enc.t}>{enc.open}', enc.text, f"{enc.close}</c>", ""))
+            else:
+                cells.append(pc.binary_join_element_wise(
+                    f'<c r="{letter}', rows, '"', s_attr, enc.t, ">", enc.open, enc.text, enc.close, "</c>", ""))
     xml = pc.binary_join_element_wise('<row r="', rows, '">', *cells, "</row>", "", null_handling="skip")
     write_array(out, xml)
 
 
-def write_array(out: IO[bytes], arr: pa.Array) -> None:
+def write_array(out: IO[bytes] | _BackgroundWriter, arr: pa.Array) -> None:
     """Write the concatenated UTF-8 bytes of a string array's valid values."""
     arr = arr.drop_null() if arr.null_count else arr
     if len(arr) == 0:
@@ -193,7 +241,7 @@ def write_array(out: IO[bytes], arr: pa.Array) -> None:
     out.write(memoryview(buffers[2])[start:end])
 
 
-def _write_hyperlinks(out: IO[bytes], blocks: list[Block]) -> None:
+def _write_hyperlinks(out: _BackgroundWriter, blocks: list[Block]) -> None:
     linked = [(b, i, s) for b in blocks for i, s in enumerate(b.columns)
               if s.links is not None and any(x is not None for x in s.links)]
     if not linked:

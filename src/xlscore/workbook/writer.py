@@ -159,7 +159,7 @@ def _write_sheet_parts(out: zipfile.ZipFile, sp: SheetPlan, plan: Plan,
                        progress: Callable[[int], None] | None, force_zip64: bool) -> None:
     sheet = sp.sheet
     rels = SheetRels(sp.drawing_rel if sp.drawing else None, tuple(t.rel_id for t in sp.tables))
-    info = new_info(sp.part)
+    info = new_info(sp.part, level=COMPRESS_LEVEL)
     zip64 = force_zip64 or _estimated_size(sheet) > _ZIP64_THRESHOLD
     with out.open(info, "w", force_zip64=zip64) as stream:
         write_sheet(stream, sheet, rels, plan.styles, progress)

@@ -23,11 +23,14 @@ _ZIP64_EXTRA_ID = 0x0001
 _DATA_DESCRIPTOR_FLAG = 0x08
 
 
-def new_info(name: str, like: zipfile.ZipInfo | None = None) -> zipfile.ZipInfo:
-    """A ZipInfo for a part xlscore writes (deflated; timestamp of the part it replaces)."""
+def new_info(name: str, like: zipfile.ZipInfo | None = None, level: int = 6) -> zipfile.ZipInfo:
+    """A ZipInfo for a part xlscore writes: deflated at ``level``, dated like the part it replaces."""
     info = zipfile.ZipInfo(name, like.date_time if like else (1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o600 << 16
+    # ZipFile.open(info) takes the level from the ZipInfo, not from the ZipFile
+    # (the attribute is ``compress_level`` from Python 3.13, ``_compresslevel`` before)
+    setattr(info, "compress_level" if hasattr(info, "compress_level") else "_compresslevel", level)
     return info
 
 
