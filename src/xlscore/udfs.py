@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 import xlwings as xw
 
 from xlscore.errors import XlscoreError
-from xlscore.udf_inputs import ERROR_PREFIX, ScoredBook, scored_book
+from xlscore.udf_inputs import ERROR_PREFIX, scored_book
 
 __all__ = ["CUSTOMER_EXPLAIN", "CUSTOMER_RANK", "CUSTOMER_SCORE", "CUSTOMER_TIER", "XLSCORE_TABLE"]
 
@@ -74,8 +74,13 @@ def _per_customer(customer_id: Any, answer: Callable[[Any], Any]) -> Any:
     return answer(customer_id)
 
 
-def _column(customer_id: Any, book: ScoredBook, column: str) -> Any:
-    return _per_customer(customer_id, lambda cid: book.value(cid, column))
+def _column(column: str, customer_id: Any, tables: tuple[Any, ...]) -> Any:
+    """One result column for the customer(s), from the scored tables (customers, ..., tiers)."""
+    def compute() -> Any:
+        book = scored_book(*tables)
+        return _per_customer(customer_id, lambda cid: book.value(cid, column))
+
+    return _guarded(compute)
 
 
 @xw.func(category=_CATEGORY)
@@ -84,8 +89,7 @@ def _column(customer_id: Any, book: ScoredBook, column: str) -> Any:
 def CUSTOMER_SCORE(customer_id: Any, customers: Any, indicators: Any, weights: Any, bands: Any,
                    tiers: Any = None) -> Any:
     """The customer's Score (0-100, Excel ROUND to 2 decimals); blank when it gets no score."""
-    return _guarded(lambda: _column(customer_id, scored_book(customers, indicators, weights, bands, tiers),
-                                    "Score"))
+    return _column("Score", customer_id, (customers, indicators, weights, bands, tiers))
 
 
 @xw.func(category=_CATEGORY)
@@ -94,8 +98,7 @@ def CUSTOMER_SCORE(customer_id: Any, customers: Any, indicators: Any, weights: A
 def CUSTOMER_RANK(customer_id: Any, customers: Any, indicators: Any, weights: Any, bands: Any,
                   tiers: Any = None) -> Any:
     """The customer's rank by Score, highest first (1, 2, 2, 4); blank when it gets no score."""
-    return _guarded(lambda: _column(customer_id, scored_book(customers, indicators, weights, bands, tiers),
-                                    "Rank"))
+    return _column("Rank", customer_id, (customers, indicators, weights, bands, tiers))
 
 
 @xw.func(category=_CATEGORY)
@@ -104,8 +107,7 @@ def CUSTOMER_RANK(customer_id: Any, customers: Any, indicators: Any, weights: An
 def CUSTOMER_TIER(customer_id: Any, customers: Any, indicators: Any, weights: Any, bands: Any,
                   tiers: Any) -> Any:
     """The customer's tier from tblTiers; blank when it gets no score or falls below every tier."""
-    return _guarded(lambda: _column(customer_id, scored_book(customers, indicators, weights, bands, tiers),
-                                    "Tier"))
+    return _column("Tier", customer_id, (customers, indicators, weights, bands, tiers))
 
 
 @xw.func(category=_CATEGORY)

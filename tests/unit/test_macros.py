@@ -42,15 +42,18 @@ def test_retier_writes_scoring_pyramid_and_issues_into_the_open_book() -> None:
     message = macros.retier(book, today=TODAY)
     assert message == "Re-tiered 5 customers (5 scored): A 1, B 2, C 2."
     assert book.messages == [message]
-    assert book.sheet_names[-3:] == ["Scoring", "Pyramid", "Issues"]
+    names = book.sheet_names
+    assert names.index("Scoring") < names.index("Pyramid") < names.index("Issues")  # after the model sheets
+    assert names.index("Customers") < names.index("Scoring")
     assert book.active_sheet == "Scoring"
     assert column(book, "tblScoring", "Customer ID") == ["K001", "K005", "K004", "K002", "K003"]
     assert column(book, "tblScoring", "Score") == [96.0, 76.0, 57.0, 32.5, 10.0]
     assert column(book, "tblScoring", "Tier") == ["A", "B", "B", "C", "C"]
     # Next follow-up: a date serial shown as a date; K001 2026-01-10 + 30 days = 2026-02-09 = 46062
     assert column(book, "tblScoring", "Next follow-up")[0] == 46062.0
-    assert book.number_formats["Scoring"][2, 12] == "yyyy-mm-dd"
-    assert book.number_formats["Scoring"][2, 8] == "0.00"
+    headers = book.table_values("tblScoring")[0]
+    assert book.number_formats["Scoring"][2, headers.index("Next follow-up") + 1] == "yyyy-mm-dd"
+    assert book.number_formats["Scoring"][2, headers.index("Score") + 1] == "0.00"
     assert column(book, "tblScoring", "Flags")[3] == "unapproved: Rating"
     assert column(book, "tblPyramid", "Customers") == [1.0, 2.0, 2.0]
     assert column(book, "tblPyramid", "Label") == ["A: 1 (20.0%)", "B: 2 (40.0%)", "C: 2 (40.0%)"]

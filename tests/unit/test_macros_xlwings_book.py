@@ -229,9 +229,12 @@ def test_retier_through_the_excel_adapter_reads_each_table_once_and_writes_each_
                                       "Weights!R1C1"]
     assert book.log.writes == ["Scoring", "Pyramid", "Issues"]
     scoring = book.sheets["Scoring"]
-    assert scoring.cells[1, 1] == "'Customer ID" and scoring.cells[2, 1] == "'K001" and scoring.cells[2, 8] == 96.0
-    assert [(t.name, t.range.row, t.range.last) for t in scoring.tables] == [("tblScoring", 1, (6, 13))]
-    assert "number_format Scoring!R2C12=yyyy-mm-dd" in book.log.calls
+    width = max(col for _, col in scoring.cells)
+    headers = [scoring.cells.get((1, c)) for c in range(1, width + 1)]
+    score, follow_up = headers.index("'Score") + 1, headers.index("'Next follow-up") + 1
+    assert scoring.cells[2, 1] == "'K001" and scoring.cells[2, score] == 96.0  # text keeps its apostrophe
+    assert [(t.name, t.range.row, t.range.last) for t in scoring.tables] == [("tblScoring", 1, (6, width))]
+    assert f"number_format Scoring!R2C{follow_up}=yyyy-mm-dd" in book.log.calls
 
 
 def test_the_pyramid_chart_is_created_then_refreshed_in_place() -> None:

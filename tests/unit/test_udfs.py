@@ -12,25 +12,17 @@ Share tiers of 5: A = rank <= ceil(20% * 5) = 1, B = rank <= ceil(50% * 5) = 3, 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
 
 from tests.fixtures.books import BAND_HEAD, INDICATOR_HEAD, TIER_HEAD, BookSpec
 from xlscore import udfs
+from xlscore.livebook import xlwings_value
 from xlscore.udf_inputs import cache_info, clear_caches
 
 Table = list[list[Any]]
-
-
-def xlwings_value(value: Any) -> Any:
-    """A typed cell as xlwings reads it: numbers float, dates datetime, blanks None."""
-    if value is None or isinstance(value, bool | str | datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    return float(value)
 
 
 def table(head: list[str], rows: list[list[Any]], header: bool = True) -> Table:

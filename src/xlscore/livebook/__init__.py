@@ -7,6 +7,6 @@ driven, so importing this package stays light.
 from __future__ import annotations
 
 from xlscore.livebook.base import LiveBook, LiveTables, Selection
-from xlscore.livebook.memory import MemoryBook, MemoryTable
+from xlscore.livebook.memory import MemoryBook, MemoryTable, xlwings_value
 
-__all__ = ["LiveBook", "LiveTables", "MemoryBook", "MemoryTable", "Selection"]
+__all__ = ["LiveBook", "LiveTables", "MemoryBook", "MemoryTable", "Selection", "xlwings_value"]

@@ -22,7 +22,7 @@ from xlscore.workbook.refs import CellRef, column_index
 from xlscore.workbook.sheetdata import OutputSheet
 from xlscore.workbook.tables import RawTable, TableSource
 
-__all__ = ["MemoryBook", "MemoryTable"]
+__all__ = ["MemoryBook", "MemoryTable", "xlwings_value"]
 
 
 @dataclass
@@ -65,7 +65,7 @@ class MemoryBook:
         for i, row in enumerate(rows):
             for j, value in enumerate(row):
                 if value is not None:
-                    grid[top + 1 + i, left + j] = _as_excel_holds(value)
+                    grid[top + 1 + i, left + j] = xlwings_value(value)
         self.tables[name.casefold()] = MemoryTable(name, sheet, top, left, top + max(len(rows), 1),
                                                    left + len(headers) - 1)
 
@@ -157,8 +157,8 @@ class MemoryBook:
         return book
 
 
-def _as_excel_holds(value: Any) -> Any:
-    """What xlwings reads back from a typed cell: numbers as float, dates as datetime."""
+def xlwings_value(value: Any) -> Any:
+    """A typed cell as xlwings reads it: numbers as float, dates as datetime, the rest as is."""
     if isinstance(value, bool) or value is None or isinstance(value, str | datetime):
         return value
     if isinstance(value, date):
