@@ -9,7 +9,7 @@ import pytest
 
 from tests.fixtures.hostile import CASES, HostileCase, plain_book
 from xlscore.errors import UsageError, WorkbookError
-from xlscore.workbook.package import Package
+from xlscore.workbook.package import Limits, Package
 from xlscore.workbook.sheetdata import Column, OutputSheet, OutputTable
 from xlscore.workbook.writer import write_workbook
 
@@ -28,8 +28,11 @@ def test_open_refuses_with_a_clear_message(case: HostileCase, tmp_path: Path) ->
     assert _digest(path) == before
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.limits is None and c.name != "stray far cell"],
-                         ids=[c.name for c in CASES if c.limits is None and c.name != "stray far cell"])
+_CELL_CASES = ("stray far cell", "huge row number")  # the writer copies sheets without reading cells
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.limits is None and c.name not in _CELL_CASES],
+                         ids=[c.name for c in CASES if c.limits is None and c.name not in _CELL_CASES])
 def test_write_refuses_the_same_files_and_leaves_them_alone(case: HostileCase, tmp_path: Path) -> None:
     path = case.make(tmp_path)
     before = _digest(path)
@@ -76,3 +79,29 @@ def test_the_lying_header_is_caught_while_reading(tmp_path: Path) -> None:
     case = next(c for c in CASES if c.name == "lying size")
     with pytest.raises(WorkbookError, match="damaged"):
         Package.open(case.make(tmp_path)).close()
+
+
+def test_a_wide_sheet_is_fine_when_its_grid_is_reasonable(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in range(1, 21):
+        ws.append([row * 1000 + col for col in range(1, 301)])  # 300 columns, up to KN
+    wb.save(tmp_path / "wide.xlsx")
+    Package.open(tmp_path / "wide.xlsx").close()
+
+
+def test_the_cell_limit_is_configurable(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws["A1"], ws["ZZ5000"] = "ID", "stray"
+    wb.save(tmp_path / "b.xlsx")
+    Package.open(tmp_path / "b.xlsx").close()  # 5,000 x 702 cells: fine by default
+    with pytest.raises(WorkbookError, match=r"Sheet!ZZ5000 holds a cell so far .* grid of 3,510,000 cells"):
+        Package.open(tmp_path / "b.xlsx", Limits(max_sheet_cells=1_000_000)).close()
+    Package.open(tmp_path / "b.xlsx", Limits(max_sheet_cells=1_000_000), check_cells=False).close()

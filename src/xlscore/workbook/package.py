@@ -213,7 +213,7 @@ class Package:
             except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
                 raise self._fail(f"sheet '{sheet.name}' cannot be unpacked ({exc}); the file is damaged. "
                                  "Use the original file or a backup.") from None
-            cells = last_row * max(last_col, 26)
+            cells = last_row * last_col
             if cells > self.limits.max_sheet_cells:
                 where = f"{sheet.name}!{far}" if far else f"sheet '{sheet.name}' row {last_row:,}"
                 raise self._fail(

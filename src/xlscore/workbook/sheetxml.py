@@ -34,7 +34,7 @@ FORMAT_CODES: dict[ColumnFormat, str] = {
     "percent1": "0.0%", "text": "@",
 }
 _DATETIME_CODE = "m/d/yy h:mm"
-CELLS_PER_CHUNK = 65_536
+CELLS_PER_CHUNK = 131_072
 _HEX = re.compile(r"^#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$")
 
 

@@ -107,10 +107,15 @@ def scan_prolog(stream: IO[bytes]) -> str | None:
         pos = end + 2
 
 
-# A cell whose column has two or three letters (AA and beyond), wherever ``r`` sits in
-# its tag; one-letter columns cannot make a sheet wide enough to matter. Patterns start
-# with a literal so the regex engine can skip ahead quickly (a sheet can be ~1 GB).
-_WIDE_CELL = re.compile(rb'r="([A-Z]{2,3})(\d{1,7})"')
+# Readers that load a sheet as a dense grid (python-calamine does) allocate rows x columns
+# cells, so one stray value in XFD1048576 can exhaust memory. Only what can make the grid
+# large is looked for, with patterns that start with a literal so the regex engine skips
+# ahead quickly (a sheet part can be ~1 GB): cells beyond column GH (190), row or cell
+# numbers of 7+ digits, and the last row of each chunk (rows come in order).
+NARROW_COLUMNS = 190
+_WIDE_CELL = re.compile(rb'r="([A-Z]{3}|[H-Z][A-Z]|G[I-Z])(\d{1,10})"')
+_BIG_NUMBER = re.compile(rb'r="[A-Z]{0,3}(\d{7,})"')
+_ROW_NUMBER = re.compile(rb'\sr="(\d{1,10})"')
 _CHUNK = 4 << 20
 
 
@@ -122,27 +127,26 @@ def _col_index(letters: bytes) -> int:
 
 
 def scan_extent(stream: IO[bytes]) -> tuple[int, int, str]:
-    """(last row, last column, reference of the farthest cell) of a worksheet part.
+    """(last row, last column, farthest wide cell) of a worksheet part, read in chunks.
 
-    Readers that load a sheet as a dense grid (python-calamine does) allocate rows x
-    columns cells, so one stray value in XFD1048576 can exhaust memory; the caller
-    compares the area with a limit. The part is read in chunks, never held whole.
+    The last column is exact when a cell lies beyond column GH, else reported as 190.
     """
     first = stream.read(_CHUNK)
     root = re.search(rb"<(\w+:)?worksheet\b", first)
-    prefix = root.group(1) or b"" if root else b""
-    row_number = re.compile(b"<" + re.escape(prefix) + rb'row[^>]*?\sr="(\d{1,7})"')
-    row_tag = b"<" + prefix + b"row"
-    last_row, last_col, far, rows_seen = 0, 1, "", 0
+    row_tag = b"<" + (root.group(1) or b"" if root else b"") + b"row"
+    last_row, last_col, far = 0, NARROW_COLUMNS, ""
     tail = b""
     chunk = first
     while chunk:
         data = tail + chunk
-        rows = row_number.findall(data)
-        if rows:
-            last_row = max(last_row, *map(int, rows))
-        else:  # rows without numbers follow one another
-            rows_seen += chunk.count(row_tag)
+        big = _BIG_NUMBER.findall(data)
+        if big:
+            last_row = max(last_row, *map(int, big))
+        at = data.rfind(row_tag)
+        end = data.find(b">", at) if at >= 0 else -1
+        number = _ROW_NUMBER.search(data, at, end + 1) if end >= 0 else None
+        if number:
+            last_row = max(last_row, int(number.group(1)))
         wide = set(_WIDE_CELL.findall(data))
         if wide:
             letters, row = max(wide, key=lambda m: (len(m[0]), m[0]))
@@ -153,4 +157,4 @@ def scan_extent(stream: IO[bytes]) -> tuple[int, int, str]:
         cut = data.rfind(b"<")
         tail = data[cut:] if cut >= 0 and len(data) - cut < 256 else b""
         chunk = stream.read(_CHUNK)
-    return last_row + rows_seen, last_col, far
+    return last_row, last_col, far
