@@ -36,7 +36,7 @@ __all__ = ["ERROR_PREFIX", "ScoredBook", "cache_info", "clear_caches", "error_te
 
 ERROR_PREFIX = "#XLSCORE! "
 MODEL_CACHE_SIZE = 16
-SCORED_CACHE_SIZE = 8
+SCORED_CACHE_SIZE = 4  # an entry holds a scored customer table: keep a few
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")

@@ -61,6 +61,15 @@ class FakeRange:
     def __getitem__(self, key: tuple[int, int]) -> FakeRange:
         return FakeRange(self.sheet, (self.row + key[0], self.column + key[1]))
 
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.last[0] - self.row + 1, self.last[1] - self.column + 1
+
+    def resize(self, row_size: int | None = None, column_size: int | None = None) -> FakeRange:
+        conforms(xw.main.Range.resize, row_size, column_size)
+        assert row_size is not None and column_size is not None
+        return FakeRange(self.sheet, (self.row, self.column), (self.row + row_size - 1, self.column + column_size - 1))
+
     def __setattr__(self, name: str, value: Any) -> None:
         if name in ("number_format", "column_width"):
             self.sheet.log.calls.append(f"{name} {self.sheet.name}!R{self.row}C{self.column}={value}")
@@ -68,8 +77,8 @@ class FakeRange:
 
 
 class FakeTable:
-    def __init__(self, name: str, rng: FakeRange) -> None:
-        self.name, self.range = name, rng
+    def __init__(self, name: str, rng: FakeRange, show_totals: bool = False) -> None:
+        self.name, self.range, self.show_totals = name, rng, show_totals
 
     def resize(self, range: FakeRange) -> None:
         conforms(xw.main.Table.resize, range)
@@ -274,3 +283,14 @@ def test_long_messages_are_cut_to_fit_a_message_box(length: int) -> None:
     book = FakeBook("b.xlsx")
     XlwingsBook(book).notify("x" * length)  # type: ignore[arg-type]
     assert len(book.app.alerts[0]) == min(length, 1000)
+
+
+def test_a_total_row_is_not_read_as_a_customer() -> None:
+    book = fake_excel_book()
+    customers = book.sheets["Customers"]
+    table = customers.tables[0]
+    last = table.range.last[0] + 1
+    customers.cells[last, 1], customers.cells[last, 5] = "Total", 17999.99
+    table.range, table.show_totals = FakeRange(customers, (1, 1), (last, table.range.last[1])), True
+    message = macros.retier(XlwingsBook(book), today=TODAY)  # type: ignore[arg-type]
+    assert message == "Re-tiered 5 customers (5 scored): A 1, B 2, C 2."

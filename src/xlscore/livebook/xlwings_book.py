@@ -11,6 +11,7 @@ spacer series, one colour per bar) go through the native object where there is o
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,9 @@ class XlwingsBook:
     def read_table(self, name: str) -> RawTable:
         sheet, table = self._table_index()[name.casefold()]
         rng = table.range
+        if table.show_totals:  # the Total Row is not a customer
+            rows, columns = rng.shape
+            rng = rng.resize(rows - 1, columns)
         values = rng.options(ndim=2, err_to_str=True).value  # the one read
         headers = tuple("" if h is None else str(h).strip() for h in values[0])
         return RawTable(table.name, sheet.name, rng.row, rng.column, headers, values[1:])
@@ -140,8 +144,12 @@ class XlwingsBook:
                                       name=CHART_NAME)
         else:  # refresh in place: the user's own tweaks to the frame survive
             chart.left, chart.top, chart.width, chart.height = anchor.left, anchor.top, width, height
-        source = ",".join(s.values for s in plan.series)
-        chart.set_source_data(target.range(source), plot_by="columns")
+        try:
+            chart.set_source_data(target.range(",".join(s.values for s in plan.series)), plot_by="columns")
+        except Exception:  # a multi-area source is refused (macOS): plot the visible series only
+            visible = [s for s in plan.series if s.visible]
+            plan = replace(plan, series=tuple(visible))
+            chart.set_source_data(target.range(visible[0].values), plot_by="columns")
         chart.chart_type = plan.xlwings_type
         chart.set_x_axis_values(target.range(plan.categories))
         chart.title = plan.title
