@@ -213,3 +213,21 @@ def test_many_rows_are_streamed_in_chunks(tmp_path: Path) -> None:
     assert len(rows) == n + 1
     assert rows[-1] == ["K049999", 100.0, n]
     assert rows[12345][1] == pytest.approx(scores[12344])
+
+
+def test_hyperlinks_stop_at_excels_limit_per_sheet(tmp_path: Path) -> None:
+    n = 70_000
+    book = plain_book(tmp_path)
+    table = OutputTable("tblIssues", [Column("Cell", [f"Customers!A{i}" for i in range(n)],
+                                             links=[f"'Customers'!A{i}" for i in range(n)])])
+    write_workbook(book, [OutputSheet("Issues", tables=[table])], backups=0)
+    xml = _sheet_xml(book)
+    assert xml.count("<hyperlink ") == 65_530
+    assert '<hyperlink ref="A65531" location="\'Customers\'!A65529"/></hyperlinks>' in xml
+
+
+def test_formulas_longer_than_excel_allows_are_refused(tmp_path: Path) -> None:
+    book = plain_book(tmp_path)
+    formula = "+".join(["1"] * 4_200)  # 8,399 characters
+    with pytest.raises(WorkbookError, match=r"^Out!A2: a formula of 8,399 characters is longer than Excel's limit"):
+        write_workbook(book, [OutputSheet("Out", tables=[OutputTable("t", [Column("F", [Formula(formula, 1)])])])])

@@ -26,6 +26,7 @@ from xlscore.workbook.xmltext import strip_illegal
 __all__ = ["EXCEL_ERRORS", "MAX_CELL_CHARS", "ROLES", "Encoded", "Piece", "as_array", "encode_values", "escape_text"]
 
 MAX_CELL_CHARS = 32_767
+MAX_FORMULA_CHARS = 8_192
 EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
                 "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")
 # Role codes: which style a cell needs, besides its column's format.
@@ -284,6 +285,11 @@ def _encode_group(kind: int, group: list[Any], cell_name: CellName, cached: bool
 def _encode_formulas(group: list[Formula], cell_name: CellName) -> Encoded:
     """``<f>`` text plus the cached value's ``<v>``, all as the cell's text."""
     texts = pa.array([f.text[1:] if f.text.startswith("=") else f.text for f in group], pa.string())
+    lengths = np.asarray(pc.utf8_length(texts))
+    if lengths.max(initial=0) > MAX_FORMULA_CHARS:
+        i = int(np.argmax(lengths))
+        raise WorkbookError(f"{cell_name(i)}: a formula of {int(lengths[i]):,} characters is longer than Excel's "
+                            f"limit of {MAX_FORMULA_CHARS:,}.")
     texts = escape_text(texts)
     result = encode_values([f.cached for f in group], cell_name, cached=True)
     value = pc.fill_null(_join(result.open, result.text, result.close), "")

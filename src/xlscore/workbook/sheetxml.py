@@ -35,6 +35,7 @@ FORMAT_CODES: dict[ColumnFormat, str] = {
 }
 _DATETIME_CODE = "m/d/yy h:mm"
 CELLS_PER_CHUNK = 131_072
+MAX_HYPERLINKS = 65_530  # Excel's limit per worksheet
 _HEX = re.compile(r"^#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$")
 
 
@@ -242,11 +243,17 @@ def write_array(out: IO[bytes] | _BackgroundWriter, arr: pa.Array) -> None:
 
 
 def _write_hyperlinks(out: _BackgroundWriter, blocks: list[Block]) -> None:
+    """Internal links (``location=``, no relationships), at most Excel's 65,530 per sheet.
+
+    Links past that limit are left out (the cells keep their text and link style): Excel
+    would otherwise repair the file and drop them itself.
+    """
     linked = [(b, i, s) for b in blocks for i, s in enumerate(b.columns)
               if s.links is not None and any(x is not None for x in s.links)]
     if not linked:
         return
     out.write(b"<hyperlinks>")
+    room = MAX_HYPERLINKS
     for block, offset, source in linked:
         assert source.links is not None
         letter = column_letter(block.col + offset)
@@ -254,10 +261,20 @@ def _write_hyperlinks(out: _BackgroundWriter, blocks: list[Block]) -> None:
             stop = min(block.n_rows, start + 16_384)
             targets: Any = pa.array([None if x is None else strip_illegal(x) for x in source.links[start:stop]],
                                     pa.string())
+            valid = len(targets) - targets.null_count
+            if valid > room:  # keep the first ``room`` links of this slice
+                keep = np.cumsum(np.asarray(targets.is_valid())) <= room
+                targets = pc.if_else(pa.array(keep), targets, pa.nulls(len(targets), pa.string()))
+                valid = room
+            room -= valid
             for old, new in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
                 targets = pc.replace_substring(targets, old, new)
             rows = pa.array(np.arange(block.row + start, block.row + stop, dtype=np.int64)).cast(pa.string())
             write_array(out, pc.binary_join_element_wise(
                 f'<hyperlink ref="{letter}', rows, '" location="', targets, '"/>', ""))
+            if room == 0:
+                break
+        if room == 0:
+            break
     out.write(b"</hyperlinks>")
 
