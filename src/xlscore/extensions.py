@@ -20,7 +20,10 @@ if TYPE_CHECKING:
 __all__ = ["EXTENSIONS", "Extension", "load_extensions"]
 
 # "module:attribute" of objects implementing Extension, in the order they run.
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = (
+    "xlscore.history.overrides:OVERRIDES_STAGE",  # before history: movement uses the final tier
+    "xlscore.history.stage:HISTORY_STAGE",
+)
 
 
 class Extension(Protocol):

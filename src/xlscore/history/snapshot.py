@@ -1,0 +1,103 @@
+"""Taking a snapshot: the current scoring appended to tblHistory as one period.
+
+:func:`snapshot_sheets` is pure (no file I/O) so the ribbon's ``snapshot`` macro can call
+it on a book open in Excel; :func:`take_snapshot` is the command-line job around it
+(read, check, score, write through the part-preserving writer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from xlscore.errors import UsageError
+from xlscore.history.names import MIGRATION
+from xlscore.history.periods import Period, parse_period, quarter_of
+from xlscore.history.stage import load_history, period_sheet, set_movement
+from xlscore.history.store import History, history_sheet, snapshot_rows, with_snapshot
+from xlscore.issues import Issue, IssueList, ModelError
+
+if TYPE_CHECKING:
+    from xlscore.retier import Analysis
+    from xlscore.workbook.sheetdata import OutputSheet
+
+__all__ = ["SnapshotReport", "as_period", "snapshot_sheets", "take_snapshot"]
+
+
+def as_period(value: Period | str) -> Period:
+    if isinstance(value, Period):
+        return value
+    period = parse_period(value)
+    if period is None:
+        raise UsageError(f"period {value!r} is not a period like 2026-Q3 (quarter), 2026-07 (month), "
+                         "2026-H2 (half year) or 2026 (year)")
+    return period
+
+
+def snapshot_sheets(analysis: Analysis, period: Period | str, taken_at: datetime,
+                    existing_rows: History | None) -> list[OutputSheet]:
+    """Every sheet a snapshot writes, for a scored ``analysis``.
+
+    Scoring, Pyramid, Issues and the other extension sheets as a re-tier writes them, with
+    Previous tier / Movement and the Migration sheet measured from the snapshot before
+    ``period``; then the History sheet holding ``existing_rows`` (from :func:`load_history`)
+    plus the current scoring as ``period``. Rows of ``period`` already there are replaced,
+    with a warning in ``analysis.issues``. History rows that cannot be read back would be
+    lost by the rewrite, so they raise :class:`ModelError` naming their cells.
+    """
+    from xlscore.retier import output_sheets
+
+    result = analysis.result
+    if result is None:
+        raise ModelError(analysis.issues)
+    current = as_period(period)
+    history = existing_rows or History.empty()
+    if history.problems:
+        raise ModelError([Issue("error", p.ref, f"{p.message}; a snapshot rewrites the History sheet and would "
+                                "lose this row: fix or delete it first", p.code) for p in history.problems])
+    replaced = history.of(current)
+    if len(replaced):
+        taken = replaced["Taken at"].max()
+        when = f" taken {taken:%Y-%m-%d %H:%M}" if taken == taken else ""
+        analysis.issues.warning(None, f"period {current} was already recorded ({len(replaced)} rows{when}): "
+                                "replaced by this snapshot", "snapshot-replaced")
+    comparison = set_movement(analysis, history, current)
+    lang = analysis.book.lang
+    sheets = [s for s in output_sheets(analysis, analysis.today) if s.name != MIGRATION.sheet(lang)]
+    sheets.append(period_sheet(analysis, comparison, current))
+    model = analysis.book.model
+    new_rows = snapshot_rows(model, result, current, taken_at)
+    sheets.append(history_sheet(with_snapshot(history, new_rows, [i.name for i in model.indicators]), lang))
+    return sheets
+
+
+@dataclass(frozen=True)
+class SnapshotReport:
+    target: Path
+    backup: Path | None
+    period: Period
+    customers: int
+    periods: list[str]  # every period now in tblHistory, in time order
+    issues: IssueList
+
+
+def take_snapshot(path: Path, period: Period | str | None = None, *, target: Path | None = None,
+                  force: bool = False, today: date | None = None, now: datetime | None = None) -> SnapshotReport:
+    """Score the book and record the scoring as ``period`` (default: the quarter of ``today``)."""
+    from xlscore.retier import analyse
+    from xlscore.workbook.writer import write_workbook
+
+    current = as_period(period) if period is not None else None
+    analysis = analyse(path, today)
+    if not analysis.ok or analysis.result is None:
+        raise ModelError(analysis.issues)
+    current = current or quarter_of(analysis.today)
+    history = load_history(analysis)
+    taken_at = (now or datetime.now()).replace(microsecond=0)
+    sheets = snapshot_sheets(analysis, current, taken_at, history)
+    written = write_workbook(path, sheets, target=target, force=force)
+    periods = sorted({p for p in (history.periods if history else [])} | {current})
+    return SnapshotReport(written.target, written.backup, current, len(analysis.result),
+                          [p.label for p in periods], analysis.issues)
