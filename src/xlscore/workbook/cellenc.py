@@ -228,6 +228,8 @@ def _is_na(value: Any) -> bool:
 def _encode_mixed(values: Sequence[Any] | np.ndarray, cell_name: CellName, cached: bool) -> Encoded:
     items = list(values)
     n = len(items)
+    if set(map(type, items)) == {Formula}:  # a formula column: no need to sort values by kind
+        return _encode_formulas(items, cell_name)
     try:
         kinds = np.fromiter(map(_kind, items), dtype=np.int8, count=n)
     except TypeError as exc:
