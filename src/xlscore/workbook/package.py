@@ -19,13 +19,11 @@ from types import TracebackType
 from xml.etree.ElementTree import Element
 
 from xlscore.errors import UsageError, WorkbookError
+from xlscore.workbook.limits import Limits, check_entries, human_size
 from xlscore.workbook.sniff import describe_non_zip, scan_extent, scan_prolog
 from xlscore.workbook.xmltext import attr, local, parse_xml
 
 __all__ = ["Limits", "Package", "Relationship", "SheetEntry", "TableEntry"]
-
-_GiB = 1 << 30
-_MiB = 1 << 20
 
 CT_MAIN = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": False,
@@ -36,21 +34,6 @@ CT_MAIN = {
 }
 REL_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Zip-bomb guards. Generous enough for a full 1,048,576-row sheet."""
-
-    max_total: int = 8 * _GiB  # sum of uncompressed sizes of all parts
-    max_part: int = 4 * _GiB  # uncompressed size of any one part
-    max_ratio: float = 250.0  # uncompressed / compressed, for parts above ratio_floor
-    ratio_floor: int = 16 * _MiB
-    max_entries: int = 50_000
-    max_read: int = 512 * _MiB  # a part read into memory with Package.read
-    # rows x columns a dense reader would allocate for one sheet (python-calamine: ~32
-    # bytes a cell, and an allocation failure aborts the process instead of raising)
-    max_sheet_cells: int = 200_000_000
 
 
 @dataclass(frozen=True)
@@ -148,39 +131,9 @@ class Package:
         return WorkbookError(f"{self.path.name}{joiner}{what}")
 
     def _check_entries(self) -> None:
-        lim = self.limits
-        infos = self._zf.infolist()
-        if len(infos) > lim.max_entries:
-            raise self._fail(f"holds {len(infos):,} zip entries (limit {lim.max_entries:,}); "
-                             "not a workbook xlscore accepts.")
-        if len(self._infos) != len(infos) or len(self._by_lower) != len(infos):
-            raise self._fail("the zip holds two entries with the same name; the file is damaged or crafted.")
-        total = 0
-        file_size = self.path.stat().st_size
-        compressed = 0
-        for info in infos:
-            if info.flag_bits & 0x1:
-                raise self._fail(f"zip entry {info.filename} is encrypted; Excel never writes that. "
-                                 "Remove the password and save as .xlsx.")
-            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise self._fail(f"zip entry {info.filename} uses an unsupported compression method "
-                                 f"({info.compress_type}); re-save the book in Excel.")
-            size = info.file_size
-            if size > lim.max_part:
-                raise self._fail(f"part {info.filename} would unpack to {_size(size)}, above the "
-                                 f"limit of {_size(lim.max_part)} per part (possible zip bomb).")
-            ratio = size / max(info.compress_size, 1)
-            if size > lim.ratio_floor and ratio > lim.max_ratio:
-                raise self._fail(f"part {info.filename} is compressed {ratio:,.0f}:1 (limit "
-                                 f"{lim.max_ratio:,.0f}:1); it looks like a zip bomb, not a workbook.")
-            total += size
-            compressed += info.compress_size
-        if total > lim.max_total:
-            raise self._fail(f"would unpack to {_size(total)} in all, above the limit of "
-                             f"{_size(lim.max_total)} (possible zip bomb).")
-        if compressed > file_size:
-            raise self._fail("the zip directory claims more data than the file holds; the file is "
-                             "damaged or truncated. Use the original file or a backup.")
+        problem = check_entries(self._zf.infolist(), self.path.stat().st_size, self.limits)
+        if problem:
+            raise self._fail(problem)
 
     def _check_structure(self) -> None:
         names = self.names
@@ -278,7 +231,7 @@ class Package:
         info = self.info(part)
         limit = min(info.file_size, self.limits.max_read)
         if info.file_size > self.limits.max_read:
-            raise self._fail(f"part {part} is {_size(info.file_size)}, "
+            raise self._fail(f"part {part} is {human_size(info.file_size)}, "
                              "too large to read into memory.")
         chunks: list[bytes] = []
         got = 0
@@ -393,13 +346,6 @@ class Package:
                     table_id=_int(attr(el, "id"), 0),
                 ))
         return out
-
-
-def _size(n: int) -> str:
-    for unit, scale in (("GB", _GiB), ("MB", _MiB), ("KB", 1024)):
-        if n >= scale:
-            return f"{n / scale:,.1f} {unit}"
-    return f"{n:,} bytes"
 
 
 def _int(text: str, default: int) -> int:
