@@ -96,3 +96,32 @@ def test_with_snapshot_replaces_a_period_and_keeps_dropped_indicators() -> None:
     assert merged.rows["Customer ID"].tolist() == ["K09", "K01"]
     assert merged.rows["Rating"].isna().tolist() == [True, False]
     assert History.empty().periods == []
+
+
+def test_each_run_reads_the_history_afresh_even_through_the_same_reader(tmp_path: Path) -> None:
+    """A book open in Excel keeps one table reader; a snapshot taken in between must be seen."""
+    from xlscore.history.stage import load_history
+    from xlscore.retier import analyse_book
+    from xlscore.workbook.reader import read_book
+
+    book = read_book(new_book(tmp_path / "b.xlsx"))
+    assert book.source is not None
+    tables = {"tblHistory": table([["2026-Q1", None, "K01", 80, 1, "A", 80]])}
+    real = book.source
+
+    class Reader:
+        sheet_names = real.sheet_names
+
+        def has(self, name: str) -> bool:
+            return name in tables or real.has(name)
+
+        def table(self, name: str) -> RawTable:
+            return tables[name] if name in tables else real.table(name)
+
+    book.source = Reader()
+    first = analyse_book(book, date(2026, 5, 1))
+    assert [p.label for p in (load_history(first) or History.empty()).periods] == ["2026-Q1"]
+    tables["tblHistory"] = table([["2026-Q1", None, "K01", 80, 1, "A", 80], ["2026-Q2", None, "K01", 80, 1, "A", 80]])
+    second = analyse_book(book, date(2026, 8, 1))
+    assert [p.label for p in (load_history(second) or History.empty()).periods] == ["2026-Q1", "2026-Q2"]
+    assert second.result is not None and second.result.set_index("Customer ID").loc["K01", "Previous tier"] == "A"

@@ -8,6 +8,7 @@ columns are left out and the Migration sheet says why.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,6 @@ from xlscore.history.store import History, read_history
 
 if TYPE_CHECKING:
     from xlscore.retier import Analysis
-    from xlscore.workbook.reader import TableReader
     from xlscore.workbook.sheetdata import OutputSheet
 
 __all__ = ["HISTORY_STAGE", "HistoryStage", "load_history", "set_movement"]
@@ -58,31 +58,41 @@ def period_sheet(analysis: Analysis, comparison: Comparison | None, current: Per
     return migration_sheet(analysis.book.model, analysis.result, comparison, lang)
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What ``apply`` found for one analysis (recognised by its result frame), reused by ``sheets``."""
+
+    result: pd.DataFrame
+    history: History | None
+    period: str = ""
+    comparison: Comparison | None = None
+
+
 class HistoryStage:
-    """Reads tblHistory once per book (cached on the table source) for apply and sheets."""
+    """Reads tblHistory afresh on every run, once: ``sheets`` and ``load_history`` reuse it."""
 
     name = "history"
 
     def __init__(self) -> None:
-        self._cached: tuple[TableReader, History | None] | None = None
-        # the comparison apply made, for sheets: (result frame, period label, comparison)
-        self._compared: tuple[pd.DataFrame, str, Comparison | None] | None = None
+        self._run: _Run | None = None
 
     def history(self, analysis: Analysis) -> History | None:
-        source = analysis.book.source
-        if source is None:
-            return None
-        if self._cached is None or self._cached[0] is not source:
-            self._cached = (source, read_history(source))
-        return self._cached[1]
+        run = self._run
+        if run is not None and analysis.result is not None and run.result is analysis.result:
+            return run.history
+        return read_history(analysis.book.source)
 
     def apply(self, analysis: Analysis) -> None:
-        history = self.history(analysis)
-        if history is None or analysis.result is None:
+        result = analysis.result
+        if result is None:
+            return
+        history = read_history(analysis.book.source)
+        self._run = _Run(result, history)
+        if history is None:
             return
         analysis.issues.extend(history.problems)
         current = quarter_of(analysis.today)
-        self._compared = (analysis.result, current.label, set_movement(analysis, history, current))
+        self._run = _Run(result, history, current.label, set_movement(analysis, history, current))
 
     def sheets(self, analysis: Analysis, today: date) -> list[OutputSheet]:
         """The Migration sheet, for the run's date (``analysis.today``, as ``apply`` used)."""
@@ -90,8 +100,9 @@ class HistoryStage:
         if history is None or analysis.result is None:
             return []
         current = quarter_of(analysis.today)
-        if self._compared and self._compared[0] is analysis.result and self._compared[1] == current.label:
-            comparison = self._compared[2]
+        run = self._run
+        if run is not None and run.result is analysis.result and run.period == current.label:
+            comparison = run.comparison
         else:
             comparison = compare(analysis.result, history, current, [t.name for t in analysis.book.model.tiers])
         return [period_sheet(analysis, comparison, current)]
