@@ -10,6 +10,8 @@ datetime). Measured per N:
 * N single calls: a column of N ``CUSTOMER_SCORE`` cells = cold + (N - 1) cached calls;
 * ``XLSCORE_TABLE``: the whole table in one call, cold and cached.
 
+Times are the median CPU time of this process over ``--repeat`` runs.
+
 Every range argument crosses COM on each call in Excel, so N single calls also move the
 customer table N times: the figures here are the floor, not the Excel total.
 
@@ -51,13 +53,17 @@ def demo_tables(customers: int) -> tuple[Table, Table, Table, Table, Table]:
 
 
 def _seconds(action: Callable[[], Any], repeat: int, before: Callable[[], None] = lambda: None) -> float:
-    """Median seconds of ``action`` over ``repeat`` runs, ``before`` run untimed before each."""
+    """Median CPU seconds of ``action`` over ``repeat`` runs, ``before`` run untimed before each.
+
+    CPU time of this process, not wall time: the work is single-threaded, and other load on
+    a shared machine then does not count.
+    """
     times = []
     for _ in range(repeat):
         before()
-        start = time.perf_counter()
+        start = time.process_time()
         action()
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return statistics.median(times)
 
 

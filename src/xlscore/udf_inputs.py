@@ -4,7 +4,7 @@ Excel calls a UDF once per cell and hands it the full values of every range argu
 time; a column of ``=CUSTOMER_SCORE(...)`` over 10,000 customers is 10,000 calls with the
 same five tables. So the parsed model is cached by the content of the four model tables,
 and the scored customer table by that plus the content of tblCustomers (bounded LRU
-caches). A hit costs one pass over the values to build the key (about 6 ms for 10,000
+caches). A hit costs a few passes over the values to build the key (about 10 ms for 10,000
 customers) and a dictionary look-up; a miss runs the same readers and engine as ``xlscore
 retier``, so every validation message is the same (cells named as in
 :mod:`xlscore.udf_tables`).
@@ -141,6 +141,21 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
+def _column_values(column: pd.Series) -> list[Any]:
+    """A result column as UDF values, converted a column at a time (10,000 rows in a few ms)."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        # numpy turns datetime64[us] into datetime objects, and NaT into None
+        converted: list[Any] = column.to_numpy(dtype="datetime64[us]").astype(object).tolist()
+        return converted
+    if pd.api.types.is_float_dtype(column):
+        numbers = column.to_numpy(dtype=np.float64)
+        cells = numbers.astype(object)
+        cells[np.isnan(numbers)] = None
+        converted = cells.tolist()
+        return converted
+    return [v if v.__class__ is str else _cell_value(v) for v in column.tolist()]
+
+
 @dataclass
 class ScoredBook:
     """The engine's result for one set of tables, or the error that prevents it."""
@@ -188,8 +203,8 @@ class ScoredBook:
         if self._table is None:
             assert self.model is not None and self.result is not None
             columns = scoring_columns(self.model)
-            body = self.result[columns].to_numpy(dtype=object).tolist()
-            self._table = [list(columns), *([_cell_value(v) for v in row] for row in body)]
+            values = [_column_values(self.result[name]) for name in columns]
+            self._table = [list(columns), *map(list, zip(*values, strict=True))]
         return self._table
 
 
