@@ -203,3 +203,12 @@ def test_a_chinese_book_gets_chinese_output_sheets() -> None:
     message = macros.retier(zh, today=TODAY)
     assert message.startswith("Re-tiered 0 customers (0 scored)")
     assert {"评分", "金字塔", "问题"} <= set(zh.sheet_names)
+
+
+def test_a_blank_workbook_gets_the_five_missing_tables_listed() -> None:
+    book = MemoryBook("Book1", cells={"Sheet1": {}})
+    assert macros.validate(book) == "5 errors, 0 warnings: see the Issues sheet (each cell is a link)."
+    cells = [row[1] for row in book.table_values("tblIssues")[1:]]
+    assert cells == [f'=HYPERLINK("#{s}!A1","{s}!A1")' for s in ("Indicators", "Weights", "Bands", "Tiers",
+                                                                 "Customers")]
+    assert macros.retier(book).startswith("5 errors in the workbook: nothing was re-tiered.")
