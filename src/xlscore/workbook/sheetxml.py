@@ -35,6 +35,7 @@ FORMAT_CODES: dict[ColumnFormat, str] = {
 }
 _DATETIME_CODE = "m/d/yy h:mm"
 CELLS_PER_CHUNK = 131_072
+FIT_TO_PAGE_WIDTH = 200  # total column width (characters) up to which printing fits the page width
 MAX_HYPERLINKS = 65_530  # Excel's limit per worksheet
 _HEX = re.compile(r"^#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$")
 
@@ -102,7 +103,9 @@ def write_sheet(out: IO[bytes], sheet: OutputSheet, rels: SheetRels, styles: Sty
     blocks = blocks_of(sheet)
     attrs = {id(src): _StyleAttrs(src, styles) for b in blocks for src in b.columns}
     with _BackgroundWriter(out) as sink:
-        sink.write(_head(sheet, blocks).encode("utf-8"))
+        widths = column_widths(sheet)
+        fit = sum(widths.values()) <= FIT_TO_PAGE_WIDTH
+        sink.write(_head(sheet, blocks, widths, fit).encode("utf-8"))
         if blocks:
             sink.write(b"<sheetData>")
             for first, stop, active in _chunks(blocks):
@@ -113,7 +116,7 @@ def write_sheet(out: IO[bytes], sheet: OutputSheet, rels: SheetRels, styles: Sty
         else:
             sink.write(b"<sheetData/>")
         _write_hyperlinks(sink, blocks)
-        sink.write(_tail(rels).encode("utf-8"))
+        sink.write(_tail(rels, fit).encode("utf-8"))
 
 
 class _BackgroundWriter:
@@ -149,11 +152,14 @@ class _BackgroundWriter:
         self._queue.put(data)
 
 
-def _head(sheet: OutputSheet, blocks: list[Block]) -> str:
+def _head(sheet: OutputSheet, blocks: list[Block], widths: dict[int, float], fit: bool) -> str:
     parts = [XML_DECL, f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">']
-    # Printed, an output sheet fits the page width (the pyramid and its table stay whole).
+    # Printed, a narrow sheet fits the page width (the pyramid and its table stay whole);
+    # a wide one keeps its size and runs over several pages rather than becoming unreadable.
     tab = f'<tabColor rgb="{argb(sheet.tab_color, sheet.name + " tab")}"/>' if sheet.tab_color else ""
-    parts.append(f'<sheetPr>{tab}<pageSetUpPr fitToPage="1"/></sheetPr>')
+    fit_tag = '<pageSetUpPr fitToPage="1"/>' if fit else ""
+    if tab or fit_tag:
+        parts.append(f"<sheetPr>{tab}{fit_tag}</sheetPr>")
     if blocks:
         top = min(b.row for b in blocks)
         left = min(b.col for b in blocks)
@@ -170,16 +176,16 @@ def _head(sheet: OutputSheet, blocks: list[Block]) -> str:
     else:
         view += "/>"
     parts.append(f'<sheetViews>{view}</sheetViews><sheetFormatPr defaultRowHeight="15"/>')
-    widths = column_widths(sheet)
     if widths:
         cols = "".join(f'<col min="{c}" max="{c}" width="{w:g}" customWidth="1"/>' for c, w in sorted(widths.items()))
         parts.append(f"<cols>{cols}</cols>")
     return "".join(parts)
 
 
-def _tail(rels: SheetRels) -> str:
+def _tail(rels: SheetRels, fit: bool) -> str:
+    setup = ' fitToWidth="1" fitToHeight="0"' if fit else ""
     parts = ['<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-             '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>']
+             f'<pageSetup orientation="landscape"{setup}/>']
     if rels.drawing:
         parts.append(f'<drawing r:id="{rels.drawing}"/>')
     if rels.tables:
