@@ -208,3 +208,37 @@ def test_entries_are_copied_compressed_as_they_were(book: Path) -> None:
 def test_full_calc_on_load_is_set_when_asked(book: Path) -> None:
     write_workbook(book, sample_sheets(), full_calc_on_load=True)
     assert b'fullCalcOnLoad="1"' in parts_of(book)["xl/workbook.xml"]
+
+
+def _prefixed_utf16(data: bytes, prefix: str) -> bytes:
+    """The same XML with its default namespace bound to ``prefix``, stored as UTF-16."""
+    import re
+
+    text = data.decode("utf-8")
+    text = re.sub(r"<\?xml[^>]*\?>", "", text)
+    text = re.sub(r"<(/?)([A-Za-z]\w*)([\s/>])", rf"<\1{prefix}:\2\3", text)
+    text = text.replace(' xmlns="', f' xmlns:{prefix}="', 1)
+    return ('<?xml version="1.0" encoding="UTF-16" standalone="yes"?>\n' + text).encode("utf-16")
+
+
+def test_books_from_other_writers_prefixed_and_utf16(tmp_path: Path) -> None:
+    """workbook.xml and styles.xml with a namespace prefix, in UTF-16: edited in their own terms."""
+    from tests.fixtures.hostile import plain_book
+
+    book = plain_book(tmp_path)
+    rewrite_zip(book, lambda name, data: _prefixed_utf16(data, "x") if name in (
+        "xl/workbook.xml", "xl/styles.xml") else data)
+    original = parts_of(book)
+    write_workbook(book, sample_sheets())
+    write_workbook(book, sample_sheets())
+    after = assert_consistent(book)
+    workbook = after["xl/workbook.xml"]
+    assert workbook.startswith(b"\xff\xfe")
+    text = workbook.decode("utf-16")
+    assert '<x:sheet name="Scoring" sheetId="2" r:id="rId' in text and text.count("<x:sheet ") == 4
+    assert after["xl/styles.xml"].decode("utf-16").count("<x:xf ") > original["xl/styles.xml"].decode(
+        "utf-16").count("<x:xf ")
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames == ["Customers", "Scoring", "Pyramid", "Issues"]
+    assert wb["Scoring"]["C2"].number_format == "0.00"
+    # (python-calamine itself cannot read such a book, before or after: it expects unprefixed UTF-8)

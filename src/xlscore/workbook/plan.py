@@ -25,7 +25,7 @@ from xlscore.workbook.bookedit import (
 from xlscore.workbook.package import Package, SheetEntry
 from xlscore.workbook.sheetdata import OutputSheet, OutputTable
 from xlscore.workbook.styles import StyleBook
-from xlscore.workbook.xmltext import attr, local
+from xlscore.workbook.xmltext import attr, decode_part, local
 
 __all__ = ["CT", "REL", "Plan", "SheetPlan", "TablePlan", "make_plan"]
 
@@ -167,14 +167,15 @@ def make_plan(pkg: Package, sheets: Sequence[OutputSheet], remove: Sequence[str]
 
     edited: dict[str, bytes | None] = {}
     styles_part, styles = _styles(pkg, names)
-    edited[wb] = _workbook(pkg, plans, removed, full_calc).encode("utf-8")
+    edited[wb] = _workbook(pkg, plans, removed, full_calc)
     calc_rel_drop = _calc_chain(pkg, going, edited)
     wb_rels = Package.rels_part(wb)
     add_rels = [(p.rel_id, REL["worksheet"], _rel_target(wb, p.part)) for p in plans]
     drop_rels = {s.rel_id for s in going} | calc_rel_drop
     if styles.created:
         add_rels.append((_free_id(rel_ids), REL["styles"], _rel_target(wb, styles_part)))
-    edited[wb_rels] = edit_rels(pkg.read(wb_rels).decode("utf-8"), drop_rels, add_rels).encode("utf-8")
+    text, codec = _text(pkg, wb_rels)
+    edited[wb_rels] = edit_rels(text, drop_rels, add_rels).encode(codec)
     overrides = {}
     for p in plans:
         overrides[p.part] = CT["worksheet"]
@@ -186,7 +187,8 @@ def make_plan(pkg: Package, sheets: Sequence[OutputSheet], remove: Sequence[str]
         overrides[styles_part] = CT["styles"]
     dropped = deleted | {part for part, data in edited.items() if data is None}
     types_part = pkg.info("[Content_Types].xml").filename
-    edited[types_part] = edit_content_types(pkg.read(types_part).decode("utf-8"), dropped, overrides).encode("utf-8")
+    text, codec = _text(pkg, types_part)
+    edited[types_part] = edit_content_types(text, dropped, overrides).encode(codec)
     return Plan(plans, removed, deleted, edited, styles_part, styles)
 
 
@@ -230,8 +232,12 @@ def _styles(pkg: Package, names: _Names) -> tuple[str, StyleBook]:
     return part, StyleBook(None)
 
 
-def _workbook(pkg: Package, plans: list[SheetPlan], removed: list[SheetEntry], full_calc: bool) -> str:
-    text = pkg.read(pkg.workbook_part).decode("utf-8")
+def _text(pkg: Package, part: str) -> tuple[str, str]:
+    return decode_part(pkg.read(part), part, pkg.path.name)
+
+
+def _workbook(pkg: Package, plans: list[SheetPlan], removed: list[SheetEntry], full_calc: bool) -> bytes:
+    text, codec = _text(pkg, pkg.workbook_part)
     for plan in plans:
         if plan.replaces is None:
             text = add_sheet(text, plan.sheet.name, plan.sheet_id, plan.rel_id)
@@ -241,7 +247,7 @@ def _workbook(pkg: Package, plans: list[SheetPlan], removed: list[SheetEntry], f
         text = remove_sheets(text, [s.rel_id for s in removed])
     if full_calc:
         text = set_full_calc_on_load(text)
-    return text
+    return text.encode(codec)
 
 
 def _calc_chain(pkg: Package, going: list[SheetEntry], edited: dict[str, bytes | None]) -> set[str]:
@@ -250,12 +256,12 @@ def _calc_chain(pkg: Package, going: list[SheetEntry], edited: dict[str, bytes |
         if rel.kind != "calcChain" or rel.external or not pkg.has(rel.target):
             continue
         part = pkg.info(rel.target).filename
-        text = pkg.read(part).decode("utf-8")
+        text, codec = _text(pkg, part)
         new = filter_calc_chain(text, {s.sheet_id for s in going})
         if new is None:
             edited[part] = None
             return {rel.id}
         if new != text:
-            edited[part] = new.encode("utf-8")
+            edited[part] = new.encode(codec)
     return set()
 

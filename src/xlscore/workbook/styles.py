@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
-from xlscore.workbook.xmltext import XML_DECL, attr, esc_attr, local, parse_xml
+from xlscore.workbook.xmltext import XML_DECL, attr, decode_part, esc_attr, local, parse_xml
 
 __all__ = ["BUILTIN_FORMATS", "StyleBook", "StyleKey"]
 
@@ -53,8 +53,9 @@ class StyleBook:
 
     def __init__(self, styles_xml: bytes | None, part: str = "xl/styles.xml", book: str = "") -> None:
         self.created = styles_xml is None
-        self._text = (styles_xml or _minimal_styles()).decode("utf-8")
-        root = parse_xml(self._text.encode("utf-8"), part, book)
+        data = styles_xml or _minimal_styles()
+        self._text, self._codec = decode_part(data, part, book)
+        root = parse_xml(data, part, book)
         match = re.search(r"<(\w+:)?styleSheet\b", self._text)
         self._prefix = match.group(1) or "" if match else ""
         self._num_fmts: dict[str, int] = {}
@@ -141,7 +142,7 @@ class StyleBook:
         if self._new_xfs:
             items = "".join(_xf_xml(xf, p) for xf in self._new_xfs)
             text = self._append(text, "cellXfs", items, len(self._new_xfs))
-        return text.encode("utf-8")
+        return text.encode(self._codec)
 
     def _append(self, text: str, name: str, items: str, added: int) -> str:
         p = self._prefix

@@ -7,6 +7,7 @@ as text, never re-serialised, so namespace declarations and unknown markup survi
 
 from __future__ import annotations
 
+import codecs
 import re
 from html import unescape
 from xml.etree.ElementTree import Element
@@ -23,6 +24,7 @@ __all__ = [
     "XML_DECL",
     "attr",
     "attrs_of",
+    "decode_part",
     "esc_attr",
     "esc_text",
     "local",
@@ -98,4 +100,21 @@ def parse_xml(data: bytes, part: str, book: str) -> Element:
         raise WorkbookError(
             f"{book}: part {part} is not well-formed XML ({exc}); the file is damaged. "
             "Open and re-save it in Excel, or use a backup."
+        ) from None
+
+
+def decode_part(data: bytes, part: str, book: str) -> tuple[str, str]:
+    """A part's text and the codec to encode it back with (keeping a byte-order mark)."""
+    if data.startswith(codecs.BOM_UTF8):
+        codec = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        codec = "utf-16"
+    else:
+        codec = "utf-8"
+    try:
+        return data.decode(codec), codec
+    except UnicodeDecodeError:
+        raise WorkbookError(
+            f"{book}: part {part} is not stored as UTF-8 or UTF-16, which xlscore needs to edit it. "
+            "Open and re-save the book in Excel."
         ) from None
