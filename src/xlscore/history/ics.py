@@ -10,10 +10,9 @@ date), so importing a newer plan updates events instead of duplicating them.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
-
-import pandas as pd
+from typing import Any
 
 from xlscore.history.plan import FollowUpPlan
 
@@ -31,6 +30,8 @@ def escape_text(value: object) -> str:
 
 def fold_line(line: str) -> str:
     """Split a content line into CRLF-joined pieces of at most 75 octets (continuations start with a space)."""
+    if len(line) * 4 <= _LIMIT or len(line.encode("utf-8")) <= _LIMIT:
+        return line
     pieces: list[str] = []
     current, size, limit = "", 0, _LIMIT
     for char in line:
@@ -53,8 +54,13 @@ def _uid(book: str, customer: object, due: date | None) -> str:
     return f"xlscore-{digest}-{_date(due) if due else 'first'}@xlscore"
 
 
-def _event(row: pd.Series, plan: FollowUpPlan, book: str, stamp: str) -> Iterator[str]:
-    due = None if pd.isna(row["Next follow-up"]) else pd.Timestamp(row["Next follow-up"]).date()
+def _day(value: object) -> date | None:
+    """A frame's Timestamp as a date; NaT (a datetime unequal to itself) and None are no date."""
+    return value.date() if isinstance(value, datetime) and value == value else None
+
+
+def _event(row: Mapping[Hashable, Any], plan: FollowUpPlan, book: str, stamp: str) -> Iterator[str]:
+    due = _day(row["Next follow-up"])
     start = max(due, plan.today) if due else plan.today
     if row["Status"] == "never":
         lateness = "no contact on record"
@@ -62,7 +68,8 @@ def _event(row: pd.Series, plan: FollowUpPlan, book: str, stamp: str) -> Iterato
         lateness = f"due {due.isoformat()}, {(plan.today - due).days} days overdue"
     else:
         lateness = f"due {start.isoformat()}"
-    last = "" if pd.isna(row["Last contact"]) else pd.Timestamp(row["Last contact"]).date().isoformat()
+    last_day = _day(row["Last contact"])
+    last = last_day.isoformat() if last_day else ""
     details = [f"Customer ID: {row['Customer ID']}", f"Owner: {row['Owner'] or ''}", f"Tier: {row['Tier']}",
                f"Policy: {row['Policy'] or ''}", f"Follow-up: {lateness}", f"Last contact: {last or 'none'}"]
     yield "BEGIN:VEVENT"
@@ -70,8 +77,8 @@ def _event(row: pd.Series, plan: FollowUpPlan, book: str, stamp: str) -> Iterato
     yield f"DTSTAMP:{stamp}"
     yield f"DTSTART;VALUE=DATE:{_date(start)}"
     yield f"DTEND;VALUE=DATE:{_date(start + timedelta(days=1))}"
-    who = row["Customer"] or row["Customer ID"]
-    yield f"SUMMARY:{escape_text(f'Follow up: {who} ({row.Tier})')}"
+    who, tier = row["Customer"] or row["Customer ID"], row["Tier"]
+    yield f"SUMMARY:{escape_text(f'Follow up: {who} ({tier})')}"
     yield f"DESCRIPTION:{escape_text(chr(10).join(details))}"
     yield f"CATEGORIES:{escape_text(row['Tier'])}"
     yield "TRANSP:TRANSPARENT"
@@ -84,7 +91,7 @@ def plan_calendar(plan: FollowUpPlan, book: str, stamp: datetime) -> bytes:
     stamp_text = utc.strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//xlscore//follow-up plan//EN", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH", "X-WR-CALNAME:" + escape_text("Follow-ups " + book)]
-    for _, row in plan.rows.iterrows():
+    for row in plan.rows.to_dict("records"):
         lines.extend(_event(row, plan, book, stamp_text))
     lines.append("END:VCALENDAR")
     return "".join(fold_line(line) + "\r\n" for line in lines).encode("utf-8")
