@@ -108,7 +108,9 @@ def test_calendar_parses_and_holds_one_event_per_follow_up(plan: FollowUpPlan) -
     assert all(e.decoded("DTEND") - e.decoded("DTSTART") == timedelta(days=1) for e in events)
     assert len({str(e["UID"]) for e in events}) == 7
     assert events[0].decoded("DTSTAMP") == datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
-    assert "31 days overdue" in str(events[0]["DESCRIPTION"])
+    assert "due 2026-03-31, 31 days overdue" in str(events[0]["DESCRIPTION"])
+    assert "Owner: ann\nTier: C" in str(events[1]["DESCRIPTION"])  # as typed, without its trailing space
+    assert "due 2026-04-30, 1 day overdue" in str(events[1]["DESCRIPTION"])
     assert (calendar["VERSION"], str(calendar["PRODID"])) == ("2.0", "-//xlscore//follow-up plan//EN")
     lines = data.split(b"\r\n")
     assert lines[-1] == b"" and all(b"\n" not in line for line in lines)  # CRLF only, file ends with CRLF

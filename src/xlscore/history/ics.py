@@ -14,7 +14,7 @@ from collections.abc import Hashable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from xlscore.history.plan import FollowUpPlan
+from xlscore.history.plan import FollowUpPlan, owner_key
 
 __all__ = ["escape_text", "fold_line", "plan_calendar"]
 
@@ -65,12 +65,14 @@ def _event(row: Mapping[Hashable, Any], plan: FollowUpPlan, book: str, stamp: st
     if row["Status"] == "never":
         lateness = "no contact on record"
     elif due is not None and due < plan.today:
-        lateness = f"due {due.isoformat()}, {(plan.today - due).days} days overdue"
+        late = (plan.today - due).days
+        lateness = f"due {due.isoformat()}, {late} day{'s' if late > 1 else ''} overdue"
     else:
         lateness = f"due {start.isoformat()}"
     last_day = _day(row["Last contact"])
     last = last_day.isoformat() if last_day else ""
-    details = [f"Customer ID: {row['Customer ID']}", f"Owner: {row['Owner'] or ''}", f"Tier: {row['Tier']}",
+    owner = owner_key(row["Owner"], fold=False)
+    details = [f"Customer ID: {row['Customer ID']}", f"Owner: {owner}", f"Tier: {row['Tier']}",
                f"Policy: {row['Policy'] or ''}", f"Follow-up: {lateness}", f"Last contact: {last or 'none'}"]
     yield "BEGIN:VEVENT"
     yield f"UID:{_uid(book, row['Customer ID'], due)}"
