@@ -88,9 +88,9 @@ class _StyleAttrs:
         present = np.unique(codes)
         if len(present) == 1:
             return self.attr(int(present[0]))
+        # several codes: ``codes`` is one per cell (a scalar role with per-cell links broadcasts)
         lookup = [self.attr(int(c)) if c in present else "" for c in range(int(present.max()) + 1)]
-        return pc.take(pa.array(lookup, pa.string()), pa.array(np.broadcast_to(codes, len(link) if link is not
-                                                                                None else codes.size)))
+        return pc.take(pa.array(lookup, pa.string()), pa.array(codes))
 
 
 def write_sheet(out: IO[bytes], sheet: OutputSheet, rels: SheetRels, styles: StyleBook,
