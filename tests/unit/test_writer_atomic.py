@@ -119,19 +119,27 @@ _KILLABLE = textwrap.dedent("""
 """)
 
 
+def _run_killable(script: Path, book: Path, run: str) -> subprocess.Popen[str]:
+    proc = subprocess.Popen([sys.executable, str(script), str(book), run], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "start"
+    return proc
+
+
 @pytest.mark.slow
 def test_killed_at_random_moments_the_book_is_old_or_complete(tmp_path: Path) -> None:
     book = plain_book(tmp_path)
     script = tmp_path / "write.py"
     script.write_text(_KILLABLE)
+    started = time.perf_counter()
+    proc = _run_killable(script, book, "full")  # one run to the end: how long a write takes here
+    assert proc.wait() == 0
+    duration = time.perf_counter() - started
     rng = random.Random(7)
     previous = {book.read_bytes()}
-    for attempt in range(6):
-        proc = subprocess.Popen([sys.executable, str(script), str(book), f"run{attempt}"], stdout=subprocess.PIPE,
-                                text=True)
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "start"
-        time.sleep(rng.uniform(0.0, 1.5))
+    for attempt in range(8):
+        proc = _run_killable(script, book, f"run{attempt}")
+        time.sleep(rng.uniform(0.0, 1.3 * duration))  # some kills land after the replace
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         data = book.read_bytes()
@@ -142,6 +150,23 @@ def test_killed_at_random_moments_the_book_is_old_or_complete(tmp_path: Path) ->
             rows = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Scoring").to_python()
             assert len(rows) == 150_001 and rows[1][0] == f"run{attempt}"
             previous.add(data)
+        else:
+            assert _marker(book) in {"full", *(f"run{i}" for i in range(attempt))}
     # leftovers of killed runs are hidden temporary files, never the book or its backups
     for path in tmp_path.iterdir():
         assert path.name in {"book.xlsx", "write.py"} or path.name.startswith(("book.xlsx.bak", ".book.xlsx."))
+
+
+def test_temporary_files_of_killed_runs_are_cleaned_up_later(tmp_path: Path) -> None:
+    book = plain_book(tmp_path)
+    stale = tmp_path / ".book.xlsx.abc123.xlscore-tmp"
+    fresh = tmp_path / ".book.xlsx.def456.xlscore-tmp"
+    other = tmp_path / ".other.xlsx.abc123.xlscore-tmp"
+    for path in (stale, fresh, other):
+        path.write_bytes(b"partial")
+    an_hour_ago = time.time() - 3600
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    os.utime(other, (an_hour_ago, an_hour_ago))
+    write_workbook(book, [_scoring("a")])
+    assert not stale.exists()
+    assert fresh.exists() and other.exists()  # maybe still being written; another book's

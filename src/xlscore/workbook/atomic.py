@@ -9,15 +9,17 @@ target is either the old book or the complete new one. The old book is kept as
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from xlscore.errors import WorkbookError
 
-__all__ = ["backup_path", "check_not_open", "fsync_dir", "replace_with_backup", "temp_file_for"]
+__all__ = ["backup_path", "check_not_open", "fsync_dir", "remove_stale_temps", "replace_with_backup", "temp_file_for"]
 
 
 def owner_files(book: Path) -> list[Path]:
@@ -61,6 +63,22 @@ def temp_file_for(target: Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+
+
+def remove_stale_temps(target: Path, older_than: float = 600.0) -> list[Path]:
+    """Delete temporary files that killed runs left next to ``target``.
+
+    Only files untouched for ``older_than`` seconds go: a run still writing touches its
+    file all the time.
+    """
+    removed = []
+    cutoff = time.time() - older_than
+    for temp in target.parent.glob(f".{glob.escape(target.name)}.*.xlscore-tmp"):
+        with contextlib.suppress(OSError):
+            if temp.stat().st_mtime < cutoff:
+                temp.unlink()
+                removed.append(temp)
+    return removed
 
 
 def fsync_file(path: Path) -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from xlscore.errors import WorkbookError
-from xlscore.workbook.atomic import check_not_open, replace_with_backup, temp_file_for
+from xlscore.workbook.atomic import check_not_open, remove_stale_temps, replace_with_backup, temp_file_for
 from xlscore.workbook.bookedit import new_rels
 from xlscore.workbook.chart import drawing_xml
 from xlscore.workbook.package import Package
@@ -81,6 +81,7 @@ def write_workbook(
     target = Path(target) if target is not None else source
     _check_request(sheets, remove)
     check_not_open(target, force)
+    remove_stale_temps(target)
     with Package.open(source, check_cells=False) as pkg:
         _check_suffix(pkg, target)
         plan = make_plan(pkg, sheets, remove, full_calc_on_load)
