@@ -16,7 +16,11 @@ from typing import Any
 __all__ = ["main"]
 
 # Modules that add their own subcommands: each has register(subparsers).
-PLUGIN_COMMANDS: tuple[str, ...] = ("xlscore.addin.command", "xlscore.history.command")
+PLUGIN_COMMANDS: tuple[str, ...] = (
+    "xlscore.addin.command",
+    "xlscore.history.command",
+    "xlscore.classify.command",
+)
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -64,10 +64,13 @@ def _summary_text(summary: pd.DataFrame) -> str:
 
 
 def cmd_retier(args: argparse.Namespace) -> int:
+    from xlscore.progress import Progress
     from xlscore.retier import retier
 
     try:
-        report = retier(args.book, args.output, force=args.force, live=args.live)
+        # A progress line on stderr when it is a terminal; none with --quiet / --json.
+        with Progress(sys.stderr, enabled=False if args.quiet or args.json else None) as progress:
+            report = retier(args.book, args.output, force=args.force, live=args.live, progress=progress)
     except ModelError as exc:
         if args.json:
             print(json.dumps({"ok": False, "issues": _issues_json(exc.issues)}, ensure_ascii=False, indent=2))

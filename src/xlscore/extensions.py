@@ -23,6 +23,7 @@ __all__ = ["EXTENSIONS", "Extension", "load_extensions"]
 EXTENSIONS: tuple[str, ...] = (
     "xlscore.history.overrides:OVERRIDES_STAGE",  # before history: movement uses the final tier
     "xlscore.history.stage:HISTORY_STAGE",
+    "xlscore.classify.extension:CLASSIFICATION",  # after overrides: classes use the final tier
 )
 
 

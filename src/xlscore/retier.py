@@ -11,6 +11,7 @@ import pandas as pd
 from xlscore.engine import score_customers
 from xlscore.extensions import load_extensions
 from xlscore.issues import IssueList, ModelError
+from xlscore.progress import Progress
 from xlscore.validate import result_warnings
 from xlscore.workbook.reader import Book, read_book
 from xlscore.workbook.report import issues_sheet, pyramid_sheet, scoring_sheet, tier_summary
@@ -94,15 +95,24 @@ def output_sheets(analysis: Analysis, today: date, *, live: bool = False) -> lis
 
 
 def retier(path: Path, target: Path | None = None, *, force: bool = False, today: date | None = None,
-           live: bool = False) -> RetierReport:
-    """Score the book and write Scoring, Pyramid and Issues into ``target`` (default: in place)."""
-    analysis = analyse(path, today)
+           live: bool = False, progress: Progress | None = None) -> RetierReport:
+    """Score the book and write Scoring, Pyramid and Issues into ``target`` (default: in place).
+
+    ``progress`` is told each stage (reading, scoring, writing rows) as it starts.
+    """
+    progress = progress or Progress.off()
+    progress.stage(f"reading {path.name}")
+    book = read_book(path)
+    progress.stage(f"checking and scoring {len(book.customers):,} customers")
+    analysis = analyse_book(book, today)
     if not analysis.ok or analysis.result is None:
         raise ModelError(analysis.issues)
     from xlscore.workbook.writer import write_workbook
 
     sheets = output_sheets(analysis, analysis.today, live=live)
-    written = write_workbook(path, sheets, target=target, force=force, full_calc_on_load=live)
+    progress.stage(f"writing {(target or path).name}", total=sum(_last_row(sheet) for sheet in sheets))
+    written = write_workbook(path, sheets, target=target, force=force, full_calc_on_load=live,
+                             progress=progress.advance)
     result = analysis.result
     return RetierReport(
         target=written.target,
@@ -112,3 +122,9 @@ def retier(path: Path, target: Path | None = None, *, force: bool = False, today
         summary=tier_summary(analysis.book.model, result),
         issues=analysis.issues,
     )
+
+
+def _last_row(sheet: OutputSheet) -> int:
+    """The rows the writer goes through for ``sheet``, as counted by its progress calls."""
+    ends = [t.row + max(t.n_rows, 1) for t in sheet.tables] + [c.row for c in sheet.cells]
+    return max(ends, default=0)

@@ -1,9 +1,14 @@
-"""tblCustomers -> the engine's customer frame, checking every cell the model reads."""
+"""tblCustomers -> the engine's customer frame, checking every cell the model reads.
+
+Each column is read whole: a quick check in bulk (types, blanks, duplicates, distinct
+profile words) decides whether every cell is fine, and only a column that has a problem
+is walked cell by cell, which names every bad cell exactly as before.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -62,7 +67,7 @@ def read_customers(t: RawTable, model: Model, issues: IssueList) -> tuple[pd.Dat
         frame[meta] = _objects(_column(t, rows, positions.get(meta)), frame.index)
     frame["Profile"] = _objects(_profiles(t, rows, positions.get("Profile"), model, issues), frame.index)
     approved_col = positions.get("Approved")
-    frame["Approved"] = np.array([is_approved(v) for v in _column(t, rows, approved_col)], dtype=bool)
+    frame["Approved"] = _approvals(_column(t, rows, approved_col))
     frame["Last contact"] = _dates(t, rows, positions.get("Last contact"), issues)
     direct = set(model.direct_columns)
     for name in (*model.measure_columns, *model.direct_columns):
@@ -78,11 +83,22 @@ def _objects(values: list[Any], index: pd.Index) -> pd.Series:
 def _column(t: RawTable, rows: list[int], col: int | None) -> list[Any]:
     if col is None:
         return [None] * len(rows)
-    return [t.rows[i][col] for i in rows]
+    column = t.column(col)
+    if len(rows) == len(column):  # no blank rows: rows is every index in order
+        return column
+    return [column[i] for i in rows]
+
+
+def _kinds(values: list[Any]) -> set[type]:
+    return set(map(type, values))
 
 
 def _ids(t: RawTable, rows: list[int], col: int | None, issues: IssueList) -> list[Any]:
     values = _column(t, rows, col)
+    if col is not None and _kinds(values) == {str}:  # the usual case: text IDs, checked in bulk
+        stripped = [value.strip() for value in values]
+        if all(stripped) and len({text.casefold() for text in stripped}) == len(stripped):
+            return stripped
     seen: dict[str, int] = {}
     out: list[Any] = []
     for i, value in zip(rows, values, strict=True):
@@ -105,8 +121,13 @@ def _ids(t: RawTable, rows: list[int], col: int | None, issues: IssueList) -> li
 def _profiles(t: RawTable, rows: list[int], col: int | None, model: Model, issues: IssueList) -> list[Any]:
     known = {p.name.strip().casefold() for p in model.profiles}
     names = ", ".join(p.name for p in model.profiles)
+    values = _column(t, rows, col)
+    if _kinds(values) <= {str, type(None)}:  # a few distinct words: look each up once
+        text_of = {value: as_text(value) or None for value in set(values)}
+        if col is None or not known or all(text is None or text.casefold() in known for text in text_of.values()):
+            return [text_of[value] for value in values]
     out: list[str | None] = []
-    for i, value in zip(rows, _column(t, rows, col), strict=True):
+    for i, value in zip(rows, values, strict=True):
         text = as_text(value)
         if text and known and text.casefold() not in known and col is not None:
             issues.error(t.ref(i, col), f"profile {text!r} is not a weight column of tblWeights "
@@ -115,10 +136,20 @@ def _profiles(t: RawTable, rows: list[int], col: int | None, model: Model, issue
     return out
 
 
+def _approvals(values: list[Any]) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    if _kinds(values) <= {str, bool, type(None)}:  # hashing cannot mix these up (True == 1 can)
+        approved = {value: is_approved(value) for value in set(values)}
+        return np.fromiter(map(approved.__getitem__, values), dtype=bool, count=len(values))
+    return np.array([is_approved(v) for v in values], dtype=bool)
+
+
 def _dates(t: RawTable, rows: list[int], col: int | None, issues: IssueList) -> pd.Series:
-    values: list[datetime | None] = []
-    for i, value in zip(rows, _column(t, rows, col), strict=True):
-        values.append(as_date(value, t.ref(i, col), "Last contact", issues) if col is not None else None)
+    raw = _column(t, rows, col)
+    values: list[Any]
+    if col is None or _kinds(raw) <= {datetime, date, type(None)}:  # date cells: nothing to check
+        values = raw
+    else:
+        values = [as_date(value, t.ref(i, col), "Last contact", issues) for i, value in zip(rows, raw, strict=True)]
     return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)).astype("datetime64[ns]").to_numpy(),
                      index=pd.Index(rows, dtype=np.int64))
 
@@ -129,8 +160,10 @@ def _numbers(t: RawTable, rows: list[int], col: int | None, name: str, direct: b
     kinds = set(map(type, raw))
     if col is None:
         return np.full(len(rows), np.nan)
-    if kinds <= {float, int, type(None)}:
-        values = np.array([np.nan if v is None else v for v in raw], dtype=np.float64)
+    if kinds <= {float, int}:
+        values = np.array(raw, dtype=np.float64)
+    elif kinds <= {float, int, type(None)}:
+        values = np.fromiter([np.nan if v is None else v for v in raw], dtype=np.float64, count=len(raw))
     else:  # slow path only when something is not a plain number
         values = np.array([_number(t.ref(i, col), v, name, issues) for i, v in zip(rows, raw, strict=True)],
                           dtype=np.float64)

@@ -1,26 +1,60 @@
 """Excel Tables read from a workbook file as plain values, with the cell of every value.
 
 python-calamine does the cell parsing (fast at a million rows); the package guards of
-:mod:`xlscore.workbook.package` run first, so hostile files never reach it.
+:mod:`xlscore.workbook.package` run first, so hostile files never reach it. A table read
+from a file keeps its values column by column (:class:`ColumnarRows`), so readers of a big
+tblCustomers take whole columns without touching every row in Python.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
+
+import numpy as np
 
 from xlscore.errors import WorkbookError
 from xlscore.workbook.layout import header_key
 from xlscore.workbook.refs import CellRef
 
-__all__ = ["RawTable", "TableSource", "is_blank"]
+__all__ = ["ColumnarRows", "RawTable", "TableSource", "is_blank"]
+
+# Types of values taken as calamine gives them (once its blank cell "" is made None).
+_KEPT_TYPES = frozenset({str, float, int, bool, datetime, date, type(None)})
 
 
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+class ColumnarRows(Sequence[list[Any]]):
+    """The rows of a table stored as its columns (equal lengths); a row is assembled on request."""
+
+    def __init__(self, columns: Sequence[list[Any]]) -> None:
+        self.columns = list(columns)
+        self._n = len(self.columns[0]) if self.columns else 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        return (list(row) for row in zip(*self.columns, strict=True))
+
+    @overload
+    def __getitem__(self, index: int) -> list[Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[list[Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> list[Any] | list[list[Any]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._n))]
+        if not -self._n <= index < self._n:
+            raise IndexError(index)
+        return [column[index] for column in self.columns]
 
 
 @dataclass(frozen=True)
@@ -56,9 +90,21 @@ class RawTable:
 
     def data_rows(self) -> list[int]:
         """Indices of rows that hold anything (blank rows in a table are ignored)."""
-        return [i for i, row in enumerate(self.rows) if not all(is_blank(v) for v in row)]
+        if not isinstance(self.rows, ColumnarRows):
+            return [i for i, row in enumerate(self.rows) if not all(is_blank(v) for v in row)]
+        # Column by column, looking again only at rows blank so far: usually the first
+        # column (Customer ID) settles every row.
+        blank_so_far: Sequence[int] = range(len(self.rows))
+        for column in self.rows.columns:
+            blank_so_far = [i for i in blank_so_far if is_blank(column[i])]
+            if not blank_so_far:
+                return list(range(len(self.rows)))
+        blank = set(blank_so_far)
+        return [i for i in range(len(self.rows)) if i not in blank]
 
     def column(self, col: int) -> list[Any]:
+        if isinstance(self.rows, ColumnarRows):
+            return list(self.rows.columns[col]) if col < len(self.rows.columns) else [None] * len(self.rows)
         return [row[col] if col < len(row) else None for row in self.rows]
 
 
@@ -88,9 +134,26 @@ class TableSource:
             raise WorkbookError(f"{self.path.name}: cannot read table {real} ({exc})") from exc
         start_row, start_col = table.start or (0, 0)
         headers = tuple("" if h is None else str(h).strip() for h in table.columns or [])
-        width = len(headers)
-        clean = [[_plain(v) for v in row[:width]] + [None] * (width - len(row)) for row in rows]
-        return RawTable(real, table.sheet, start_row, start_col + 1, headers, clean)
+        columns = ColumnarRows(_columns(rows, len(headers)))
+        return RawTable(real, table.sheet, start_row, start_col + 1, headers, columns)
+
+
+def _columns(rows: list[list[Any]], width: int) -> list[list[Any]]:
+    """The ``width`` columns of calamine's rows, values made plain (see :func:`_plain`).
+
+    Transposed and cleared of calamine's ``""`` blanks in bulk with a numpy object grid;
+    only a column holding something unusual (a time of day) is then converted value by value.
+    """
+    if not rows:
+        return [[] for _ in range(width)]
+    if min(map(len, rows)) >= width:
+        grid = np.array([row[:width] for row in rows] if max(map(len, rows)) > width else rows, dtype=object)
+        grid = grid.reshape(len(rows), width)
+        grid[grid == ""] = None
+        columns: list[list[Any]] = [grid[:, j].tolist() for j in range(width)]
+    else:
+        columns = [[row[j] if j < len(row) else None for row in rows] for j in range(width)]
+    return [column if set(map(type, column)) <= _KEPT_TYPES else [_plain(v) for v in column] for column in columns]
 
 
 def _plain(value: Any) -> Any:
