@@ -58,11 +58,6 @@ class Clause:
     op: str  # >=, <=, >, <, =, <>, blank, not blank
     value: float | str | None = None
 
-    def __str__(self) -> str:
-        if self.op in ("blank", "not blank"):
-            return f"{self.operand} is {self.op}"
-        return f"{self.operand} {self.op} {shown(self.value)}"
-
 
 @dataclass(frozen=True)
 class Condition:
