@@ -49,7 +49,7 @@ def customer_headers(c: TemplateContent, lang: Lang) -> list[str]:
     measures = list(dict.fromkeys(row[1] for row in c.bands))
     direct = [row[0] for row in c.indicators if row[1] in ("direct", "打分")]
     return [_h("customer_id", lang), _h("customer", lang), _h("owner", lang), _h("profile", lang),
-            *measures, *direct, _h("approved", lang), _h("last_contact", lang)]
+            *measures, *direct, _h("approved", lang), _h("last_contact", lang), *c.extra_columns]
 
 
 def fill_table(ws: Worksheet, table: Table, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -118,13 +118,14 @@ def build_template(lang: Lang = "en") -> Workbook:
            [14, 12, 14, 60, 16, 12])
 
     headers = customer_headers(c, lang)
-    ws = _sheet(wb, "customers", lang, headers, [], [14, 28, 16, 14, *[16] * (len(headers) - 6), 12, 14])
+    n_extra = len(c.extra_columns)
+    ws = _sheet(wb, "customers", lang, headers, [],
+                [14, 28, 16, 14, *[16] * (len(headers) - 6 - n_extra), 12, 14, *[16] * n_extra])
     _list_validation(ws, headers.index(_h("profile", lang)) + 1, c.profiles, "a weight profile (blank = first)")
     _list_validation(ws, headers.index(_h("approved", lang)) + 1, _words(lang, "yes,no", "是,否").split(","),
                      "yes or no")
-    last_contact = get_column_letter(headers.index(_h("last_contact", lang)) + 1)
-    for row in range(2, 3):
-        ws[f"{last_contact}{row}"].number_format = "yyyy-mm-dd"
+    for date_header in (_h("last_contact", lang), c.extra_columns[0]):
+        ws[f"{get_column_letter(headers.index(date_header) + 1)}2"].number_format = "yyyy-mm-dd"
     for addon in TEMPLATE_ADDONS:
         module, _, name = addon.partition(":")
         getattr(importlib.import_module(module), name)(wb, lang)

@@ -23,6 +23,9 @@ class TemplateContent:
     bands: list[list[Any]]  # Indicator, Measure, From, To, Points
     tiers: list[list[Any]]  # Tier, Min score, Top share %, Policy, Follow-up days, Color
     guide: list[str]
+    # Extra Customers columns the optional classifications read (ignored by the score):
+    # last purchase date, orders in 12 months, referrals, cost to serve.
+    extra_columns: tuple[str, ...] = ("Last purchase", "Orders (12 months)", "Referrals", "Service cost (k)")
 
 
 _EN = TemplateContent(
@@ -117,6 +120,7 @@ _ZH = TemplateContent(
         "3. 运行：xlscore retier 本工作簿.xlsx（或 xlscore 功能区的 Re-tier 按钮）。",
         "评分、金字塔、问题三张表由 xlscore 生成，每次运行都会替换：请把自己的内容放在其他工作表。",
     ],
+    extra_columns=("最近购买日期", "近12个月订单数", "推荐客户数", "服务成本(千元)"),
 )
 
 

@@ -54,13 +54,19 @@ def demo_rows(n: int, seed: int, lang: Lang = "en", today: date | None = None) -
         approved = yes if rng.random() > 0.12 else no
         profile = c.profiles[1] if rng.random() < 0.25 else None
         contact = today - timedelta(days=int(rng.integers(0, 200)))
+        # Purchases: bigger customers order more often; a few never bought, some lapsed.
+        lapse = int(rng.exponential(70 if size > 0.7 else 160))
+        purchase = None if rng.random() < 0.04 else today - timedelta(days=lapse)
+        orders = int(rng.poisson(2 + 6 * size)) if purchase else 0
+        referrals = int(rng.poisson(0.8 + (2.5 if size < 0.6 and rng.random() < 0.3 else 0)))
+        service_cost = round(float(8 * rng.lognormal(0, 0.9) * (1.5 if size < 0.5 else 1)), 1)
         name = f"{names[i % len(names)]} {kinds[(i // len(names)) % len(kinds)]}"
         if lang == "en" and i >= len(names) * len(kinds):
             name += f" {i // (len(names) * len(kinds)) + 1}"
         elif lang == "zh":
             name = f"{names[i % len(names)]}{kinds[(i // len(names)) % len(kinds)]}{i // 96 + 1}号"
         rows.append([f"C{i + 1:05d}", name, owners[int(rng.integers(0, len(owners)))], profile,
-                     *values, rated, approved, contact])
+                     *values, rated, approved, contact, purchase, orders, referrals, service_cost])
     return rows
 
 
@@ -69,9 +75,11 @@ def demo_workbook(n: int, seed: int, lang: Lang = "en") -> Workbook:
     ws = wb[TABLES["customers"].sheet(lang)]
     table = ws.tables[TABLES["customers"].table]
     fill_table(ws, table, customer_headers(content(lang), lang), demo_rows(n, seed, lang))
-    date_col = len(customer_headers(content(lang), lang))
-    for row in ws.iter_rows(min_row=2, min_col=date_col, max_col=date_col):
-        row[0].number_format = "yyyy-mm-dd"
+    headers = customer_headers(content(lang), lang)
+    for header in (headers[-5], headers[-4]):  # Last contact, Last purchase
+        col = headers.index(header) + 1
+        for row in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+            row[0].number_format = "yyyy-mm-dd"
     return wb
 
 
