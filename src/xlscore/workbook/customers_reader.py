@@ -67,7 +67,7 @@ def read_customers(t: RawTable, model: Model, issues: IssueList) -> tuple[pd.Dat
         frame[meta] = _objects(_column(t, rows, positions.get(meta)), frame.index)
     frame["Profile"] = _objects(_profiles(t, rows, positions.get("Profile"), model, issues), frame.index)
     approved_col = positions.get("Approved")
-    frame["Approved"] = _approvals(_column(t, rows, approved_col))
+    frame["Approved"] = _approvals(_cells(t, rows, approved_col))
     frame["Last contact"] = _dates(t, rows, positions.get("Last contact"), issues)
     direct = set(model.direct_columns)
     for name in (*model.measure_columns, *model.direct_columns):
@@ -81,21 +81,31 @@ def _objects(values: list[Any], index: pd.Index) -> pd.Series:
 
 
 def _column(t: RawTable, rows: list[int], col: int | None) -> list[Any]:
+    return _cells(t, rows, col).values
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """The values of one column at the data rows, and the set of their types."""
+
+    values: list[Any]
+    kinds: frozenset[type]
+
+
+def _cells(t: RawTable, rows: list[int], col: int | None) -> _Cells:
     if col is None:
-        return [None] * len(rows)
+        return _Cells([None] * len(rows), frozenset({type(None)}))
     column = t.column(col)
     if len(rows) == len(column):  # no blank rows: rows is every index in order
-        return column
-    return [column[i] for i in rows]
-
-
-def _kinds(values: list[Any]) -> set[type]:
-    return set(map(type, values))
+        return _Cells(column, t.kinds(col))
+    values = [column[i] for i in rows]
+    return _Cells(values, frozenset(map(type, values)))
 
 
 def _ids(t: RawTable, rows: list[int], col: int | None, issues: IssueList) -> list[Any]:
-    values = _column(t, rows, col)
-    if col is not None and _kinds(values) == {str}:  # the usual case: text IDs, checked in bulk
+    cells = _cells(t, rows, col)
+    values = cells.values
+    if col is not None and cells.kinds == {str}:  # the usual case: text IDs, checked in bulk
         stripped = [value.strip() for value in values]
         if all(stripped) and len({text.casefold() for text in stripped}) == len(stripped):
             return stripped
@@ -121,8 +131,9 @@ def _ids(t: RawTable, rows: list[int], col: int | None, issues: IssueList) -> li
 def _profiles(t: RawTable, rows: list[int], col: int | None, model: Model, issues: IssueList) -> list[Any]:
     known = {p.name.strip().casefold() for p in model.profiles}
     names = ", ".join(p.name for p in model.profiles)
-    values = _column(t, rows, col)
-    if _kinds(values) <= {str, type(None)}:  # a few distinct words: look each up once
+    cells = _cells(t, rows, col)
+    values = cells.values
+    if cells.kinds <= {str, type(None)}:  # a few distinct words: look each up once
         text_of = {value: as_text(value) or None for value in set(values)}
         if col is None or not known or all(text is None or text.casefold() in known for text in text_of.values()):
             return [text_of[value] for value in values]
@@ -136,17 +147,19 @@ def _profiles(t: RawTable, rows: list[int], col: int | None, model: Model, issue
     return out
 
 
-def _approvals(values: list[Any]) -> np.ndarray[Any, np.dtype[np.bool_]]:
-    if _kinds(values) <= {str, bool, type(None)}:  # hashing cannot mix these up (True == 1 can)
+def _approvals(cells: _Cells) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    values = cells.values
+    if cells.kinds <= {str, bool, type(None)}:  # hashing cannot mix these up (True == 1 can)
         approved = {value: is_approved(value) for value in set(values)}
         return np.fromiter(map(approved.__getitem__, values), dtype=bool, count=len(values))
     return np.array([is_approved(v) for v in values], dtype=bool)
 
 
 def _dates(t: RawTable, rows: list[int], col: int | None, issues: IssueList) -> pd.Series:
-    raw = _column(t, rows, col)
+    cells = _cells(t, rows, col)
+    raw = cells.values
     values: list[Any]
-    if col is None or _kinds(raw) <= {datetime, date, type(None)}:  # date cells: nothing to check
+    if col is None or cells.kinds <= {datetime, date, type(None)}:  # date cells: nothing to check
         values = raw
     else:
         values = [as_date(value, t.ref(i, col), "Last contact", issues) for i, value in zip(rows, raw, strict=True)]
@@ -156,8 +169,8 @@ def _dates(t: RawTable, rows: list[int], col: int | None, issues: IssueList) -> 
 
 def _numbers(t: RawTable, rows: list[int], col: int | None, name: str, direct: bool,
              issues: IssueList) -> np.ndarray[Any, np.dtype[np.float64]]:
-    raw = _column(t, rows, col)
-    kinds = set(map(type, raw))
+    cells = _cells(t, rows, col)
+    raw, kinds = cells.values, cells.kinds
     if col is None:
         return np.full(len(rows), np.nan)
     if kinds <= {float, int}:

@@ -8,7 +8,9 @@ tblCustomers take whole columns without touching every row in Python.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -36,6 +38,13 @@ class ColumnarRows(Sequence[list[Any]]):
     def __init__(self, columns: Sequence[list[Any]]) -> None:
         self.columns = list(columns)
         self._n = len(self.columns[0]) if self.columns else 0
+        self._kinds: dict[int, frozenset[type]] = {}
+
+    def kinds(self, col: int) -> frozenset[type]:
+        """The types of the values of column ``col`` (worked out once: readers ask again and again)."""
+        if col not in self._kinds:
+            self._kinds[col] = frozenset(map(type, self.columns[col]))
+        return self._kinds[col]
 
     def __len__(self) -> int:
         return self._n
@@ -102,6 +111,12 @@ class RawTable:
         blank = set(blank_so_far)
         return [i for i in range(len(self.rows)) if i not in blank]
 
+    def kinds(self, col: int) -> frozenset[type]:
+        """The types of the values of column ``col``; a bulk check of a column starts here."""
+        if isinstance(self.rows, ColumnarRows) and col < len(self.rows.columns):
+            return self.rows.kinds(col)
+        return frozenset(map(type, self.column(col)))
+
     def column(self, col: int) -> list[Any]:
         if isinstance(self.rows, ColumnarRows):
             return list(self.rows.columns[col]) if col < len(self.rows.columns) else [None] * len(self.rows)
@@ -129,23 +144,40 @@ class TableSource:
         real = self._names[name.casefold()]
         try:
             table = self._book.get_table_by_name(real)
-            rows = table.to_python()
         except Exception as exc:
             raise WorkbookError(f"{self.path.name}: cannot read table {real} ({exc})") from exc
         start_row, start_col = table.start or (0, 0)
         headers = tuple("" if h is None else str(h).strip() for h in table.columns or [])
-        columns = ColumnarRows(_columns(rows, len(headers)))
+        with _collector_paused():
+            try:
+                rows = table.to_python()
+            except Exception as exc:
+                raise WorkbookError(f"{self.path.name}: cannot read table {real} ({exc})") from exc
+            columns = _columns(rows, len(headers))
         return RawTable(real, table.sheet, start_row, start_col + 1, headers, columns)
 
 
-def _columns(rows: list[list[Any]], width: int) -> list[list[Any]]:
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a million new row lists (no cycles among them) would
+    set it off again and again, each time walking every object (1.5 s of 3 at 1M rows)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _columns(rows: list[list[Any]], width: int) -> ColumnarRows:
     """The ``width`` columns of calamine's rows, values made plain (see :func:`_plain`).
 
     Transposed and cleared of calamine's ``""`` blanks in bulk with a numpy object grid;
     only a column holding something unusual (a time of day) is then converted value by value.
     """
     if not rows:
-        return [[] for _ in range(width)]
+        return ColumnarRows([[] for _ in range(width)])
     if min(map(len, rows)) >= width:
         grid = np.array([row[:width] for row in rows] if max(map(len, rows)) > width else rows, dtype=object)
         grid = grid.reshape(len(rows), width)
@@ -153,7 +185,13 @@ def _columns(rows: list[list[Any]], width: int) -> list[list[Any]]:
         columns: list[list[Any]] = [grid[:, j].tolist() for j in range(width)]
     else:
         columns = [[row[j] if j < len(row) else None for row in rows] for j in range(width)]
-    return [column if set(map(type, column)) <= _KEPT_TYPES else [_plain(v) for v in column] for column in columns]
+    table = ColumnarRows(columns)
+    for j in range(width):
+        if not table.kinds(j) <= _KEPT_TYPES:
+            table = ColumnarRows([column if table.kinds(k) <= _KEPT_TYPES else [_plain(v) for v in column]
+                                  for k, column in enumerate(table.columns)])
+            break
+    return table
 
 
 def _plain(value: Any) -> Any:
