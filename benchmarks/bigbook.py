@@ -2,9 +2,10 @@
 
 The Customers sheet is written as XML straight into a copy of the template, the way Excel
 saves it (strings in a shared-string table, dates as serial numbers with a date style), and
-tblCustomers' ref is widened to cover the rows. Values are drawn column-wise with numpy from
-the same distributions as ``xlscore demo`` (log-normal sizes, ~3 % blank measures, ~12 %
-unapproved scores), so every rule is exercised. 1,048,575 customers take ~10 s.
+tblCustomers' ref is widened to cover the rows. The columns are the template's own; their
+values are drawn column-wise with numpy from the distributions of ``xlscore demo``
+(log-normal sizes, ~3 % blank measures, ~12 % unapproved scores), so every rule is
+exercised. 1,048,575 customers take ~10 s.
 
     python benchmarks/bigbook.py OUT.xlsx --customers 100000 [--seed 7]
 """
@@ -12,6 +13,7 @@ unapproved scores), so every rule is exercised. 1,048,575 customers take ~10 s.
 from __future__ import annotations
 
 import argparse
+import html
 import re
 import sys
 import time
@@ -26,12 +28,11 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["TEMPLATE", "Customers", "draw_customers", "write_big_book"]
+__all__ = ["TEMPLATE", "Column", "draw_customers", "write_big_book"]
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "workbook_templates" / "xlscore-template-en.xlsx"
 MAX_CUSTOMERS = 1_048_575  # Excel's 1,048,576 rows, less the header
 ROWS_PER_CHUNK = 50_000
-_DATE_STYLE = 3  # the template's yyyy-mm-dd cell format (cellXfs index)
 _OWNERS = ("Alice Chen", "Bruno Silva", "Chloe Martin", "David Okafor", "Eva Novak")
 _NAMES = ("Northwind", "Contoso", "Fabrikam", "Tailspin", "Litware", "Adatum", "Proseware", "Wingtip",
           "Lucerne", "Woodgrove", "Trey", "Coho", "Humongous", "Alpine", "Blue Yonder", "Fourth Coffee")
@@ -46,70 +47,86 @@ FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
-class Customers:
-    """Customer columns in template order; NaN is a blank cell, text columns index ``words``."""
+class Column:
+    """One generated column: shared-string indices (text, -1 = blank) or numbers (NaN = blank)."""
 
-    n: int
-    measures: list[FloatArray]  # sales, growth, planned, capital, share, headcount
-    relationship: FloatArray
-    owner: npt.NDArray[np.int64]  # 0..4 -> _OWNERS
-    distributor: npt.NDArray[np.bool_]  # Profile "Distributor" (else blank)
-    approved: npt.NDArray[np.bool_]
-    last_contact: npt.NDArray[np.int64]  # Excel serial day
+    texts: npt.NDArray[np.int64] | None = None
+    numbers: FloatArray | None = None
 
 
-def draw_customers(n: int, seed: int = 7) -> Customers:
-    """The demo book's distributions, drawn a column at a time."""
+# Shared strings every book starts with; generated IDs and names follow them.
+FIXED_TEXTS = (*_OWNERS, "Distributor", "yes", "no")
+_DISTRIBUTOR, _YES, _NO = (FIXED_TEXTS.index(word) for word in ("Distributor", "yes", "no"))
+
+
+def draw_customers(n: int, seed: int = 7) -> dict[str, Column]:
+    """The demo book's distributions (``xlscore demo``), drawn a column at a time, by header."""
     rng = np.random.default_rng(seed)
-    size = rng.lognormal(0.0, 1.0, n)
+    size = rng.lognormal(0.0, 1.0, n)  # one latent "size" drives the measures, with noise
     sales = np.round(120 * size * rng.lognormal(0, 0.5, n), 1)
-    measures: list[FloatArray] = [
-        sales,
-        np.round(rng.normal(8, 15, n), 1),
-        np.round(sales * 2 * rng.lognormal(0.1, 0.4, n), 1),
-        np.round(8 * size * rng.lognormal(0, 0.7, n), 1),
-        np.round(np.minimum(1.2 * size * rng.lognormal(0, 0.6, n), 30.0), 2).astype(np.float64),
-        np.floor(40 * size * rng.lognormal(0, 0.8, n)) + 1,
-    ]
-    for values in measures:
+    measures: dict[str, FloatArray] = {
+        "Sales last year (k)": sales,
+        "Sales growth %": np.round(rng.normal(8, 15, n), 1),
+        "Planned sales next 2 years (k)": np.round(sales * 2 * rng.lognormal(0.1, 0.4, n), 1),
+        "Registered capital (m)": np.round(8 * size * rng.lognormal(0, 0.7, n), 1),
+        "Market share %": np.round(np.minimum(1.2 * size * rng.lognormal(0, 0.6, n), 30.0), 2).astype(np.float64),
+        "Headcount": np.floor(40 * size * rng.lognormal(0, 0.8, n)) + 1,
+    }
+    for values in measures.values():
         values[rng.random(n) < 0.03] = np.nan  # real data has gaps
     relationship = np.floor(np.clip(rng.normal(55 + 8 * np.log(size + 0.5), 18), 0, 100))
     relationship[rng.random(n) < 0.08] = np.nan
-    return Customers(
-        n=n,
-        measures=measures,
-        relationship=relationship,
-        owner=rng.integers(0, len(_OWNERS), n),
-        distributor=rng.random(n) < 0.25,
-        approved=rng.random(n) > 0.12,
-        last_contact=_TODAY_SERIAL - rng.integers(0, 200, n),
-    )
+    first_id = len(FIXED_TEXTS) + 2 * np.arange(n)  # shared strings: ID, name, ID, name, ...
+    lapse = np.floor(rng.exponential(np.where(size > 0.7, 70, 160)))
+    purchase = np.where(rng.random(n) < 0.04, np.nan, _TODAY_SERIAL - lapse)
+    orders = np.where(np.isnan(purchase), 0.0, rng.poisson(2 + 6 * size)).astype(np.float64)
+    columns = {
+        "Customer ID": Column(texts=first_id),
+        "Customer": Column(texts=first_id + 1),
+        "Owner": Column(texts=rng.integers(0, len(_OWNERS), n)),
+        "Profile": Column(texts=np.where(rng.random(n) < 0.25, _DISTRIBUTOR, -1)),
+        **{name: Column(numbers=values) for name, values in measures.items()},
+        "Relationship": Column(numbers=relationship),
+        "Approved": Column(texts=np.where(rng.random(n) > 0.12, _YES, _NO)),
+        "Last contact": Column(numbers=(_TODAY_SERIAL - rng.integers(0, 200, n)).astype(np.float64)),
+        "Last purchase": Column(numbers=purchase),
+        "Orders (12 months)": Column(numbers=orders),
+        "Referrals": Column(numbers=rng.poisson(0.8, n).astype(np.float64)),
+        "Service cost (k)": Column(numbers=np.round(8 * rng.lognormal(0, 0.9, n), 1)),
+    }
+    return columns
 
 
 def write_big_book(target: Path, n: int, seed: int = 7, template: Path = TEMPLATE) -> None:
-    """Write the template with ``n`` customers to ``target``."""
+    """Write the template with ``n`` customers to ``target``.
+
+    Columns follow the template's tblCustomers header; one this generator does not know is
+    left blank. Each column keeps the cell style of the template's first data row (dates).
+    """
     if not 0 <= n <= MAX_CUSTOMERS:
         raise ValueError(f"customers must be 0..{MAX_CUSTOMERS:,} (Excel's row limit)")
-    customers = draw_customers(n, seed)
-    fixed = [*_OWNERS, "Distributor", "yes", "no"]
+    drawn = draw_customers(n, seed)
     with zipfile.ZipFile(template) as src:
         sheet_part, table_part = _customers_parts(src)
+        table = src.read(table_part).decode("utf-8")
+        headers = [html.unescape(h) for h in re.findall(r'<tableColumn [^>]*name="([^"]*)"', table)]
+        columns = [drawn.get(header, Column()) for header in headers]
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
             for info in src.infolist():
                 data = src.read(info.filename)
                 if info.filename == sheet_part:
                     with out.open(sheet_part, "w", force_zip64=n > 300_000) as stream:
-                        _write_sheet(stream, data.decode("utf-8"), customers, len(fixed))
+                        _write_sheet(stream, data.decode("utf-8"), columns, n)
                     continue
                 if info.filename == table_part:
-                    data = _widen_table(data.decode("utf-8"), n).encode("utf-8")
+                    data = _widen_table(table, len(headers), n).encode("utf-8")
                 elif info.filename == "[Content_Types].xml":
                     data = data.replace(b"</Types>", _SST_CT.encode() + b"</Types>")
                 elif info.filename == "xl/_rels/workbook.xml.rels":
                     data = data.replace(b"</Relationships>", _SST_REL.encode() + b"</Relationships>")
                 out.writestr(info.filename, data)
             with out.open("xl/sharedStrings.xml", "w", force_zip64=n > 300_000) as stream:
-                _write_shared_strings(stream, fixed, n)
+                _write_shared_strings(stream, n)
 
 
 def _customers_parts(src: zipfile.ZipFile) -> tuple[str, str]:
@@ -128,53 +145,52 @@ def _customers_parts(src: zipfile.ZipFile) -> tuple[str, str]:
     return sheet_part, "xl/" + table.group(1)
 
 
-def _widen_table(table_xml: str, n: int) -> str:
-    last = f"M{max(n, 1) + 1}"
-    return re.sub(r'ref="A1:M\d+"', f'ref="A1:{last}"', table_xml)
+def _widen_table(table_xml: str, width: int, n: int) -> str:
+    ref = f"A1:{_letter(width)}{max(n, 1) + 1}"
+    return re.sub(r'ref="A1:[A-Z]+\d+"', f'ref="{ref}"', table_xml)
 
 
-def _write_sheet(out: IO[bytes], template_sheet: str, customers: Customers, first_text: int) -> None:
+def _letter(col: int) -> str:
+    """1 -> A, 27 -> AA."""
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _write_sheet(out: IO[bytes], template_sheet: str, columns: list[Column], n: int) -> None:
     head, rest = template_sheet.split("<sheetData>", 1)
     header_row = rest[: rest.index("</row>") + len("</row>")]
+    first_row = re.search(r'<row r="2".*?</row>', rest)
+    styles = dict(re.findall(r'<c r="([A-Z]+)2" s="(\d+)"', first_row.group(0))) if first_row else {}
     tail = rest[rest.index("</sheetData>"):]
-    head = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="A1:M{max(customers.n, 1) + 1}"', head)
+    head = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="A1:{_letter(len(columns))}{max(n, 1) + 1}"', head)
     out.write((head + "<sheetData>" + header_row).encode("utf-8"))
-    for start in range(0, customers.n, ROWS_PER_CHUNK):
-        stop = min(customers.n, start + ROWS_PER_CHUNK)
-        out.write(_rows_xml(customers, start, stop, first_text))
+    letters = [_letter(j + 1) for j in range(len(columns))]
+    for start in range(0, n, ROWS_PER_CHUNK):
+        stop = min(n, start + ROWS_PER_CHUNK)
+        rows = pa.array(np.arange(start + 2, stop + 2)).cast(pa.string())
+        cells = [_cells(letter, rows, column, start, stop, int(styles.get(letter, 0)))
+                 for letter, column in zip(letters, columns, strict=True)]
+        xml = pc.binary_join_element_wise('<row r="', rows, '">', *cells, "</row>", "",
+                                          null_handling="replace", null_replacement="")
+        out.write(_concat(xml))
     out.write(tail.encode("utf-8"))
 
 
-def _rows_xml(c: Customers, start: int, stop: int, first_text: int) -> bytes:
-    """Rows start..stop-1 (0-based customers) as sheet XML, built column-wise with pyarrow."""
-    rows = pa.array(np.arange(start + 2, stop + 2)).cast(pa.string())
-    k = np.arange(start, stop)
-    yes, no, distributor = first_text - 2, first_text - 1, first_text - 3
-    ids = first_text + 2 * k  # shared strings after the fixed ones: ID, name, ID, name, ...
-    cells = [
-        _text_cells("A", rows, ids),
-        _text_cells("B", rows, ids + 1),
-        _text_cells("C", rows, c.owner[start:stop]),
-        _text_cells("D", rows, np.where(c.distributor[start:stop], distributor, -1)),
-        *(_number_cells(letter, rows, values[start:stop]) for letter, values in zip("EFGHIJ", c.measures, strict=True)),
-        _number_cells("K", rows, c.relationship[start:stop]),
-        _text_cells("L", rows, np.where(c.approved[start:stop], yes, no)),
-        _number_cells("M", rows, c.last_contact[start:stop].astype(np.float64), style=_DATE_STYLE),
-    ]
-    xml = pc.binary_join_element_wise('<row r="', rows, '">', *cells, "</row>", "", null_handling="replace",
-                                      null_replacement="")
-    return _concat(xml)
-
-
-def _text_cells(letter: str, rows: pa.Array, index: npt.NDArray[np.int64]) -> pa.Array:
-    values = pa.array(index, mask=index < 0).cast(pa.string())
-    return pc.binary_join_element_wise(f'<c r="{letter}', rows, '" t="s"><v>', values, "</v></c>", "")
-
-
-def _number_cells(letter: str, rows: pa.Array, values: FloatArray, style: int = 0) -> pa.Array:
-    texts = pa.array(values, mask=np.isnan(values)).cast(pa.string())  # 12.0 -> "12", as Excel writes it
+def _cells(letter: str, rows: pa.Array, column: Column, start: int, stop: int, style: int) -> pa.Array:
+    """One column's cells of rows start..stop-1 as XML; a blank cell is null (no element)."""
     s = f' s="{style}"' if style else ""
-    return pc.binary_join_element_wise(f'<c r="{letter}', rows, f'"{s}><v>', texts, "</v></c>", "")
+    if column.texts is not None:
+        index = column.texts[start:stop]
+        values = pa.array(index, mask=index < 0).cast(pa.string())
+        return pc.binary_join_element_wise(f'<c r="{letter}', rows, f'"{s} t="s"><v>', values, "</v></c>", "")
+    if column.numbers is not None:
+        numbers = column.numbers[start:stop]
+        texts = pa.array(numbers, mask=np.isnan(numbers)).cast(pa.string())  # 12.0 -> "12", as Excel writes it
+        return pc.binary_join_element_wise(f'<c r="{letter}', rows, f'"{s}><v>', texts, "</v></c>", "")
+    return pa.nulls(len(rows), pa.string())
 
 
 def _concat(xml: pa.Array) -> bytes:
@@ -185,7 +201,8 @@ def _concat(xml: pa.Array) -> bytes:
     return b"" if data is None else bytes(memoryview(data)[offsets[xml.offset]:offsets[xml.offset + len(xml)]])
 
 
-def _write_shared_strings(out: IO[bytes], fixed: list[str], n: int) -> None:
+def _write_shared_strings(out: IO[bytes], n: int) -> None:
+    fixed = FIXED_TEXTS
     count = len(fixed) + 2 * n
     out.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
               b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
