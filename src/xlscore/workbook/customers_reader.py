@@ -106,8 +106,8 @@ def _ids(t: RawTable, rows: list[int], col: int | None, issues: IssueList) -> li
     cells = _cells(t, rows, col)
     values = cells.values
     if col is not None and cells.kinds == {str}:  # the usual case: text IDs, checked in bulk
-        stripped = [value.strip() for value in values]
-        if all(stripped) and len({text.casefold() for text in stripped}) == len(stripped):
+        stripped = list(map(str.strip, values))
+        if all(stripped) and len(set(map(str.casefold, stripped))) == len(stripped):
             return stripped
     seen: dict[str, int] = {}
     out: list[Any] = []
