@@ -19,6 +19,7 @@ __all__ = ["main"]
 PLUGIN_COMMANDS: tuple[str, ...] = (
     "xlscore.addin.command",
     "xlscore.history.command",
+    "xlscore.sql.command",
     "xlscore.classify.command",
 )
 

@@ -1,0 +1,378 @@
+"""Model -> one SQL ``SELECT`` (a sqlglot tree) returning the engine's scoring columns.
+
+The statement is a chain of common table expressions, one per step of the engine, each adding
+columns with internal names (``x_...``, plain ASCII) so that user headers -- spaces, quotes,
+Chinese -- only ever appear as quoted identifiers in the first and last step:
+
+``typed``     the source columns the model reads, renamed and typed (values as DOUBLE)
+``clean``     NaN counts as a blank value, as in the engine
+``measured``  points and "no band" per measure
+``rated``     each indicator's score, whether it counts, whether it blocks; the profile weights
+``totaled``   weighted total over the indicators that count
+``flagged``   the Flags text, and ``ABS(total) * 100`` for rounding
+``scored``    Excel ROUND(total, 2)
+``ranked``    competition rank and the number of scored customers
+``tiered``    the tier index
+then the output columns, sorted by rank (ties by Customer ID), unscored customers last.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from xlscore.engine import SCORING_TAIL
+from xlscore.model import Indicator, Measure, Model
+from xlscore.sql.expressions import (
+    all_of,
+    any_of,
+    case,
+    cast,
+    col,
+    double,
+    excel_round,
+    is_nan,
+    number,
+    rank_within_share,
+    sum_in_order,
+    text,
+    text_key,
+)
+from xlscore.sql.source import SourceColumns, value_columns
+from xlscore.workbook.layout import APPROVED_WORDS
+
+__all__ = ["DIALECTS", "output_columns", "render", "scoring_statement"]
+
+DIALECTS = ("duckdb", "postgres", "spark", "bigquery", "snowflake")
+
+_META_OUTPUT = {"customer": "Customer", "owner": "Owner", "profile": "Profile"}
+
+
+def output_columns(model: Model, source: SourceColumns) -> list[str]:
+    """The statement's columns: tblScoring's, without Customer / Owner / Profile the source lacks."""
+    meta = [name for key, name in _META_OUTPUT.items() if source.column(key)]
+    return ["Customer ID", *meta, *(ind.name for ind in model.indicators), *SCORING_TAIL]
+
+
+def _source_column(name: str) -> exp.Column:
+    return exp.column(exp.to_identifier(name, quoted=True))
+
+
+def _alias(expression: exp.Expr, name: str) -> exp.Expr:
+    return exp.Alias(this=expression, alias=exp.to_identifier(name))
+
+
+def _quoted_alias(expression: exp.Expr, name: str) -> exp.Expr:
+    return exp.Alias(this=expression, alias=exp.to_identifier(name, quoted=True))
+
+
+def _select(columns: list[exp.Expr], source: exp.Expr | str) -> exp.Select:
+    """SELECT columns FROM source, adopting the nodes: sqlglot's builders copy the whole tree
+    on every call, which is quadratic in a statement of this size."""
+    table = exp.to_table(source) if isinstance(source, str) else source
+    return exp.Select(expressions=columns).from_(table, copy=False)
+
+
+class _Steps:
+    """Builds the CTE chain; each step selects everything of the previous one plus new columns."""
+
+    def __init__(self, first: exp.Select) -> None:
+        self.ctes: list[tuple[str, exp.Select]] = [("typed", first)]
+
+    def add(self, name: str, columns: list[exp.Expr]) -> None:
+        previous = self.ctes[-1][0]
+        self.ctes.append((name, _select([exp.Star(), *columns], previous)))
+
+    def final(self, columns: list[exp.Expr], order: list[exp.Ordered]) -> exp.Select:
+        statement = _select(columns, self.ctes[-1][0]).order_by(*order, copy=False)
+        for name, body in self.ctes:
+            statement = statement.with_(name, as_=body, copy=False)
+        return statement
+
+
+class _Builder:
+    def __init__(self, model: Model, source: SourceColumns) -> None:
+        self.model = model
+        self.source = source
+        self.value_index = {name: k for k, name in enumerate(value_columns(model))}
+
+    def value(self, name: str) -> exp.Column:
+        return col(f"x_v{self.value_index[name]}")
+
+    # -- typed / clean ------------------------------------------------------------------
+    def typed(self, table: exp.Expr) -> exp.Select:
+        src = self.source
+        columns: list[exp.Expr] = [_alias(_source_column(src.meta["customer_id"]), "x_id")]
+        for key in ("customer", "owner"):
+            if src.column(key):
+                columns.append(_alias(_source_column(src.meta[key]), f"x_{key}"))
+        columns.append(_alias(self.profile_index(), "x_profile"))
+        if self.model.needs_approval:
+            columns.append(_alias(self.approved(), "x_approved"))
+        last = src.column("last_contact")
+        if last:
+            kind = exp.DataType.Type.DATE if src.last_contact_kind == "date" else exp.DataType.Type.TIMESTAMP
+            columns.append(_alias(cast(_source_column(last), kind), "x_last"))
+        for name, k in self.value_index.items():
+            raw = cast(_source_column(src.values[name]), exp.DataType.Type.DOUBLE)
+            columns.append(_alias(raw, f"x_raw{k}"))
+        return _select(columns, table)
+
+    def profile_index(self) -> exp.Expr:
+        """Index of the customer's weight profile: named case-insensitively, else the first."""
+        column = self.source.column("profile")
+        if column is None or len(self.model.profiles) < 2:
+            return number(0)
+        # Like the engine's dict: a later profile of the same name wins; blank or unknown -> 0.
+        lookup = {p.name.strip().lower(): i for i, p in enumerate(self.model.profiles)}
+        key = text_key(_source_column(column))
+        return case([(exp.EQ(this=key.copy(), expression=text(name)), number(i))
+                     for name, i in lookup.items() if i != 0], number(0))
+
+    def approved(self) -> exp.Expr:
+        """yes / y / true / 1 / 是 in any case; TRUE; the number 1; blank is not approved."""
+        column = _source_column(self.source.meta["approved"])
+        kind = self.source.approved_kind
+        test: exp.Expr
+        if kind == "boolean":
+            test = cast(column, exp.DataType.Type.BOOLEAN)
+        elif kind == "number":
+            test = exp.EQ(this=cast(column, exp.DataType.Type.DOUBLE), expression=double(1.0))
+        else:
+            test = exp.In(this=text_key(column), expressions=[text(word) for word in APPROVED_WORDS])
+        return exp.Coalesce(this=test, expressions=[exp.false()])
+
+    def clean(self) -> list[exp.Expr]:
+        out: list[exp.Expr] = []
+        for k in self.value_index.values():
+            raw = col(f"x_raw{k}")
+            out.append(_alias(case([(is_nan(raw), exp.null())], raw.copy()), f"x_v{k}"))
+        return out
+
+    # -- measured -------------------------------------------------------------------------
+    def measured(self) -> list[exp.Expr]:
+        out: list[exp.Expr] = []
+        for m, measure in enumerate(self.model.measures):
+            value = self.value(measure.name)
+            hits = [self.in_band(value, band.lower, band.upper) for band in measure.bands]
+            points = case([(hit, double(band.points)) for hit, band in zip(hits, measure.bands, strict=True)],
+                          double(0.0))
+            no_band = all_of([exp.Not(this=exp.Is(this=value.copy(), expression=exp.null())),
+                              exp.Not(this=exp.paren(any_of([h.copy() for h in hits]), copy=False))])
+            out += [_alias(points, f"x_pts{m}"), _alias(no_band, f"x_noband{m}")]
+        return out
+
+    @staticmethod
+    def in_band(value: exp.Expr, lower: float | None, upper: float | None) -> exp.Expr:
+        """From inclusive, To exclusive, blank = open-ended; a blank value is in no band."""
+        tests: list[exp.Expr] = []
+        if lower is not None:
+            tests.append(exp.GTE(this=value.copy(), expression=double(lower)))
+        if upper is not None:
+            tests.append(exp.LT(this=value.copy(), expression=double(upper)))
+        if not tests:
+            tests.append(exp.Not(this=exp.Is(this=value.copy(), expression=exp.null())))
+        return exp.paren(all_of(tests), copy=False)
+
+    # -- rated ----------------------------------------------------------------------------
+    def rated(self) -> list[exp.Expr]:
+        out: list[exp.Expr] = []
+        for i, ind in enumerate(self.model.indicators):
+            score, counts, blocks = self.banded(ind) if ind.method == "banded" else self.direct(ind)
+            out += [_alias(score, f"x_s{i}"), _alias(counts, f"x_in{i}"), _alias(blocks, f"x_blk{i}"),
+                    _alias(self.weight(ind), f"x_w{i}")]
+        return out
+
+    def measures_of(self, ind: Indicator) -> list[tuple[int, Measure]]:
+        return [(m, measure) for m, measure in enumerate(self.model.measures) if measure.indicator == ind.name]
+
+    def banded(self, ind: Indicator) -> tuple[exp.Expr, exp.Expr, exp.Expr]:
+        own = self.measures_of(ind)
+        earned = sum_in_order([col(f"x_pts{m}") for m, _ in own])
+        missing = exp.paren(any_of([exp.Is(this=self.value(m.name), expression=exp.null()) for _, m in own]),
+                            copy=False)
+        if ind.if_missing != "exclude":
+            return earned, exp.true(), missing if ind.if_missing == "error" else exp.false()
+        present = [exp.Not(this=exp.Is(this=self.value(m.name), expression=exp.null())) for _, m in own]
+        present_max = exp.paren(sum_in_order([case([(p, double(measure.max_points))], double(0.0))
+                                              for p, (_, measure) in zip(present, own, strict=True)]), copy=False)
+        any_present = exp.paren(any_of([p.copy() for p in present]), copy=False)
+        renormalised = exp.Div(this=exp.Mul(this=exp.paren(earned.copy(), copy=False), expression=double(100.0)),
+                               expression=present_max.copy())
+        score = case([
+            (exp.Not(this=any_present.copy()), exp.null()),
+            (exp.Not(this=missing), earned),
+            (exp.GT(this=present_max, expression=double(0.0)), renormalised),
+        ], double(0.0))
+        return score, any_present, exp.false()
+
+    def direct(self, ind: Indicator) -> tuple[exp.Expr, exp.Expr, exp.Expr]:
+        value = self.value(ind.name)
+        counted: exp.Expr = exp.Not(this=exp.Is(this=value.copy(), expression=exp.null()))
+        if ind.needs_approval:
+            counted = all_of([counted, col("x_approved")])
+        counted = exp.paren(counted, copy=False)
+        if ind.if_missing == "zero":
+            return case([(counted.copy(), value.copy())], double(0.0)), exp.true(), exp.false()
+        blocks = exp.Not(this=counted.copy()) if ind.if_missing == "error" else exp.false()
+        return case([(counted.copy(), value.copy())]), counted, blocks
+
+    def weight(self, ind: Indicator) -> exp.Expr:
+        weights = [float(p.weights.get(ind.name, 0.0)) for p in self.model.profiles]
+        if len(set(weights)) == 1:
+            return double(weights[0])
+        profile = col("x_profile")
+        return case([(exp.EQ(this=profile.copy(), expression=number(i)), double(w))
+                     for i, w in enumerate(weights) if i != 0], double(weights[0]))
+
+    # -- totaled / scored / ranked / tiered ---------------------------------------------------
+    def totaled(self) -> list[exp.Expr]:
+        n = len(self.model.indicators)
+        counts = [col(f"x_in{i}") for i in range(n)]
+        weighted = sum_in_order([case([(c, exp.Mul(this=col(f"x_s{i}"), expression=col(f"x_w{i}")))], double(0.0))
+                                 for i, c in enumerate(counts)])
+        weight_sum = sum_in_order([case([(c.copy(), col(f"x_w{i}"))], double(0.0)) for i, c in enumerate(counts)])
+        blocked = any_of([col(f"x_blk{i}") for i in range(n)])
+        scored = exp.paren(all_of([exp.Not(this=exp.paren(blocked, copy=False)),
+                                   exp.GT(this=exp.paren(weight_sum.copy(), copy=False), expression=double(0.0))]),
+                           copy=False)
+        total = case([(scored, exp.Div(this=exp.paren(weighted, copy=False),
+                                       expression=exp.paren(weight_sum, copy=False)))])
+        return [_alias(total, "x_total")]
+
+    @staticmethod
+    def magnitude() -> list[exp.Expr]:
+        return [_alias(exp.Mul(this=exp.Abs(this=col("x_total")), expression=double(100.0)), "x_mag")]
+
+    @staticmethod
+    def scored() -> list[exp.Expr]:
+        return [_alias(excel_round(col("x_total"), col("x_mag")), "x_score")]
+
+    @staticmethod
+    def ranked() -> list[exp.Expr]:
+        order = exp.Order(expressions=[exp.Ordered(this=col("x_score"), desc=True, nulls_first=False)])
+        rank = exp.Window(this=exp.Anonymous(this="RANK"), order=order)
+        present = exp.Not(this=exp.Is(this=col("x_score"), expression=exp.null()))
+        return [_alias(case([(present, rank)]), "x_rank"),
+                _alias(exp.Window(this=exp.Count(this=col("x_score"))), "x_scored")]
+
+    def tiered(self) -> list[exp.Expr]:
+        branches: list[tuple[exp.Expr, exp.Expr]] = []
+        for i, tier in enumerate(self.model.tiers):
+            if self.model.scheme == "share":
+                if tier.top_share is not None:
+                    branches.append((rank_within_share(col("x_rank"), col("x_scored"), tier.top_share), number(i)))
+            elif tier.min_score is not None:
+                branches.append((exp.GTE(this=col("x_score"), expression=double(tier.min_score)), number(i)))
+        unscored = exp.Is(this=col("x_score"), expression=exp.null())
+        return [_alias(case([(unscored, exp.null()), *branches]), "x_tier")]
+
+    # -- output -------------------------------------------------------------------------------
+    def per_tier(self, values: list[exp.Expr | None]) -> exp.Expr:
+        return case([(exp.EQ(this=col("x_tier"), expression=number(i)), value)
+                     for i, value in enumerate(values) if value is not None])
+
+    def next_follow_up(self) -> exp.Expr:
+        if not self.source.column("last_contact"):
+            return cast(exp.null(), exp.DataType.Type.DATE)
+        values: list[exp.Expr | None] = []
+        for tier in self.model.tiers:
+            days = tier.follow_up_days
+            if days is None:
+                values.append(None)
+                continue
+            if not float(days).is_integer():
+                raise ValueError(f"tier {tier.name!r}: Follow-up days {days} is not a whole number")
+            if self.source.last_contact_kind == "date":
+                shifted = exp.DateAdd(this=col("x_last"), expression=number(int(days)), unit=exp.var("DAY"))
+                values.append(cast(shifted, exp.DataType.Type.DATE))
+            else:
+                interval = exp.Interval(this=text(str(int(days))), unit=exp.var("DAY"))
+                values.append(exp.Add(this=col("x_last"), expression=interval))
+        return self.per_tier(values)
+
+    def flags(self) -> exp.Expr:
+        """The engine's words in its order: per indicator, per measure; then "not scored".
+
+        Built before ranking, so the many columns it reads need not travel through the sort."""
+        pieces: list[tuple[exp.Expr, str]] = []
+        for ind in self.model.indicators:
+            if ind.method == "banded":
+                for m, measure in self.measures_of(ind):
+                    pieces.append((exp.Is(this=self.value(measure.name), expression=exp.null()),
+                                   f"missing: {measure.name}"))
+                    pieces.append((col(f"x_noband{m}"), f"no band: {measure.name}"))
+            else:
+                value = self.value(ind.name)
+                pieces.append((exp.Is(this=value, expression=exp.null()), f"missing: {ind.name}"))
+                if ind.needs_approval:
+                    present = exp.Not(this=exp.Is(this=value.copy(), expression=exp.null()))
+                    pieces.append((all_of([present, exp.Not(this=col("x_approved"))]), f"unapproved: {ind.name}"))
+        pieces.append((exp.Is(this=col("x_total"), expression=exp.null()), "not scored"))
+        # CONCAT(...) exists in all five dialects; sqlglot's Concat node would render DuckDB's
+        # a || b || ... chain, which builds every intermediate string (twice as slow).
+        joined = exp.Anonymous(this="CONCAT", expressions=[case([(condition, text("; " + word))], text(""))
+                                                           for condition, word in pieces])
+        return exp.Substring(this=joined, start=number(3))
+
+    def output(self) -> list[exp.Expr]:
+        src = self.source
+        out: list[exp.Expr] = [_quoted_alias(col("x_id"), "Customer ID")]
+        for key in ("customer", "owner"):
+            if src.column(key):
+                out.append(_quoted_alias(col(f"x_{key}"), _META_OUTPUT[key]))
+        if src.column("profile"):
+            names = [text(p.name) for p in self.model.profiles]
+            profile = case([(exp.EQ(this=col("x_profile"), expression=number(i)), name)
+                            for i, name in enumerate(names) if i != 0], names[0])
+            out.append(_quoted_alias(profile, "Profile"))
+        out += [_quoted_alias(col(f"x_s{i}"), ind.name) for i, ind in enumerate(self.model.indicators)]
+        out += [
+            _quoted_alias(col("x_score"), "Score"),
+            _quoted_alias(col("x_rank"), "Rank"),
+            _quoted_alias(self.per_tier([text(t.name) for t in self.model.tiers]), "Tier"),
+            _quoted_alias(self.per_tier([text(t.policy) for t in self.model.tiers]), "Policy"),
+            _quoted_alias(self.next_follow_up(), "Next follow-up"),
+            _quoted_alias(col("x_flags"), "Flags"),
+        ]
+        return out
+
+    def order(self) -> list[exp.Ordered]:
+        """Rank, then Customer ID as the engine sorts it: text by its lower case (not trimmed), numbers
+        by value; unscored customers last."""
+        keys: list[exp.Expr] = [col("x_rank")]
+        if self.source.id_kind == "text":
+            keys.append(exp.Lower(this=cast(col("x_id"), exp.DataType.Type.VARCHAR)))
+        keys.append(col("x_id"))
+        return [exp.Ordered(this=key, desc=False, nulls_first=False) for key in keys]
+
+
+def scoring_statement(model: Model, source: SourceColumns | None = None,
+                      table: str | exp.Expr = "customers", dialect: str | None = None) -> exp.Select:
+    """The tblScoring columns for every row of ``table``, with exactly the engine's results.
+
+    ``table`` is a name (``db.schema.customers``, parsed in ``dialect``) or any sqlglot table
+    expression (e.g. ``read_parquet(...)``).
+    """
+    if not model.indicators or not model.profiles:
+        raise ValueError("the model has no indicator or no weight profile")
+    source = source or SourceColumns.named_as_model(model, model.lang)
+    builder = _Builder(model, source)
+    from_table = exp.to_table(table, dialect=dialect) if isinstance(table, str) else table
+    steps = _Steps(builder.typed(from_table))
+    steps.add("clean", builder.clean())
+    steps.add("measured", builder.measured() or [_alias(exp.true(), "x_measured")])
+    steps.add("rated", builder.rated())
+    steps.add("totaled", builder.totaled())
+    steps.add("flagged", [*builder.magnitude(), _alias(builder.flags(), "x_flags")])
+    steps.add("scored", builder.scored())
+    steps.add("ranked", builder.ranked())
+    steps.add("tiered", builder.tiered())
+    return steps.final(builder.output(), builder.order())
+
+
+def render(statement: exp.Expr, dialect: str = "duckdb", *, pretty: bool = True) -> str:
+    """The statement as SQL text of ``dialect`` (one of :data:`DIALECTS`)."""
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown dialect {dialect!r}: choose one of {', '.join(DIALECTS)}")
+    sql: str = statement.sql(dialect=dialect, pretty=pretty)
+    return sql

@@ -1,0 +1,232 @@
+"""``xlscore sql`` and ``xlscore score``: the book's model over files, both engines, clear errors."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import sqlglot
+from sqlglot import exp
+
+from tests.fixtures.books import BookSpec, write
+from xlscore.cli import main
+from xlscore.engine import score_customers
+from xlscore.sql.runner import ScoreOptions, score_file
+from xlscore.sql.source import SourceColumns
+from xlscore.sql.statement import output_columns
+from xlscore.templates.demo import write_demo_book
+from xlscore.workbook.reader import read_book
+from xlscore.workbook.tables import TableSource
+
+from .test_sql_support import mismatches
+
+
+def export_customers(book: Path, target: Path) -> Path:
+    """tblCustomers of ``book`` as a Parquet or CSV file, headers and values as in the sheet."""
+    table = TableSource(book).table("tblCustomers")
+    columns: dict[str, pa.Array] = {}
+    for j, header in enumerate(table.headers):
+        values = [row[j] for row in table.rows]
+        kinds = {type(v) for v in values if v is not None}
+        if kinds <= {int, float}:
+            columns[header] = pa.array([None if v is None else float(v) for v in values], pa.float64())
+        elif kinds <= {datetime, date}:
+            columns[header] = pa.array([v.date() if isinstance(v, datetime) else v for v in values], pa.date32())
+        else:
+            columns[header] = pa.array([None if v is None else str(v) for v in values], pa.string())
+    arrow = pa.table(columns)
+    if target.suffix == ".parquet":
+        pq.write_table(arrow, target)
+    else:
+        arrow.to_pandas().to_csv(target, index=False)
+    return target
+
+
+def engine_on_book(book: Path) -> tuple[pd.DataFrame, SourceColumns]:
+    read = read_book(book)
+    source = SourceColumns({"customer_id": "x", "customer": "x", "owner": "x", "profile": "x"}, {})
+    return score_customers(read.model, read.customers)[output_columns(read.model, source)], source
+
+
+def read_output(path: Path) -> pd.DataFrame:
+    """An output file; in CSV an empty Flags is written "" and a blank Tier as nothing."""
+    reader = "read_parquet(?)" if path.suffix == ".parquet" else "read_csv(?, allow_quoted_nulls = false)"
+    return duckdb.connect().execute(f"SELECT * FROM {reader}", [str(path)]).df()
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write(tmp_path_factory.mktemp("sql") / "book.xlsx")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_score_equals_the_engine_on_the_demo_books_customers(tmp_path: Path, lang: str) -> None:
+    """300 demo customers exported with the book's own headers (Chinese ones too) to Parquet and
+    CSV (where DuckDB sees text columns): xlscore score writes exactly what the engine computes
+    from the book, with either engine."""
+    demo = tmp_path / "demo.xlsx"
+    write_demo_book(demo, 300, 11, lang)  # type: ignore[arg-type]
+    want, _ = engine_on_book(demo)
+    for suffix, engine in ((".parquet", "duckdb"), (".csv", "duckdb"), (".csv", "pandas")):
+        customers = export_customers(demo, tmp_path / f"customers{suffix}")
+        out = tmp_path / f"out-{engine}{suffix}"
+        assert main(["score", str(demo), "--customers", str(customers), "-o", str(out), "--engine", engine,
+                     "--quiet"]) == 0
+        assert mismatches(read_output(out), want.reset_index(drop=True)) == [], (suffix, engine)
+
+
+def test_sql_command_prints_a_statement_that_duckdb_runs_like_a_retier(book: Path, tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sql", str(book), "--table", "crm.customers"]) == 0
+    sql = capsys.readouterr().out
+    assert sql.rstrip().endswith(";") and len(sqlglot.parse(sql, read="duckdb")) == 1
+    assert "FROM crm.customers" in sql
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA crm")
+    con.execute(f"CREATE TABLE crm.customers AS SELECT * FROM '{export_customers(book, tmp_path / 'c.parquet')}'")
+    got = con.execute(sql).df()
+    want, _ = engine_on_book(book)
+    assert mismatches(got, want.reset_index(drop=True)) == []
+    assert got["Score"].tolist() == [96.0, 76.0, 57.0, 32.5, 10.0]  # hand-checked in test_engine_rules
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "spark", "bigquery", "snowflake"])
+def test_sql_command_renders_every_dialect(book: Path, dialect: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sql", str(book), "--dialect", dialect, "--compact"]) == 0
+    out = capsys.readouterr().out
+    [statement] = sqlglot.parse(out, read=dialect)
+    assert isinstance(statement, exp.Select)
+    assert ("`Customer ID`" if dialect in ("spark", "bigquery") else '"Customer ID"') in out
+
+
+def test_approved_stored_as_boolean_or_number_gives_the_same_file(book: Path, tmp_path: Path) -> None:
+    base = pq.read_table(export_customers(book, tmp_path / "text.parquet"))
+    approved = base.column("Approved").to_pylist()
+    assert approved == ["yes", "no", "yes", "y", "TRUE"]
+    variants = {"bool": pa.array([True, False, True, True, True]), "number": pa.array([1.0, 0.0, 1.0, 1.0, 1.0])}
+    outputs = []
+    for name, column in {"text": base.column("Approved"), **variants}.items():
+        path = tmp_path / f"{name}.parquet"
+        pq.write_table(base.set_column(base.schema.get_field_index("Approved"), "Approved", column), path)
+        score_file(read_book(book).model, path, tmp_path / f"out-{name}.parquet", ScoreOptions(progress=False))
+        outputs.append(read_output(tmp_path / f"out-{name}.parquet"))
+    assert mismatches(outputs[1], outputs[0]) == [] and mismatches(outputs[2], outputs[0]) == []
+
+
+def _spec_customers(rows: list[list[Any]]) -> BookSpec:
+    spec = BookSpec()
+    spec.customers = rows
+    return spec
+
+
+def _csv(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "customers.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+HEAD = "Customer ID,Customer,Owner,Profile,Sales,Margin %,Visits,Rating,Approved,Last contact\n"
+
+
+@pytest.mark.parametrize(("body", "words"), [
+    ("K1,a,b,,100,1,1,50,yes,2026-01-01\n", None),
+    ("K1,a,b,,n/a,1,1,50,yes,2026-01-01\n", ["'Sales'", "not a number", "'n/a'", "Customer ID K1"]),
+    ("K1,a,b,,100,1,1,120,yes,2026-01-01\nK2,a,b,,1,1,1,5,no,\n", ["'Rating'", "outside 0–100", "'120'", "K1"]),
+    ("K1,a,b,Retail,100,1,1,50,yes,2026-01-01\n", ["'Profile'", "Retail", "known: Default, Partner"]),
+    ("K1,a,b,,100,1,1,50,yes,2026-01-01\nk1,a,b,,1,1,1,5,no,\n", ["1 values of 'Customer ID' repeat", "'k1'"]),
+    (",a,b,,100,1,1,50,yes,2026-01-01\n", ["1 rows have no 'Customer ID'"]),
+    ("K1,a,b,,100,1,1,50,yes,last week\n", ["'Last contact'", "not a date", "'last week'"]),
+])
+def test_bad_customer_files_name_the_column_and_an_example(book: Path, tmp_path: Path, body: str,
+                                                           words: list[str] | None,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["score", str(book), "--customers", str(_csv(tmp_path, HEAD + body)), "-o",
+                 str(tmp_path / "out.parquet"), "--quiet"])
+    err = capsys.readouterr().err
+    if words is None:
+        assert code == 0 and err == ""
+        return
+    assert code == 1 and all(word in err for word in words), err
+    assert not (tmp_path / "out.parquet").exists()
+
+
+def test_a_missing_column_is_named_with_the_model_cell_that_needs_it(book: Path, tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    head = HEAD.replace("Margin %,", "").replace("Approved,", "")
+    code = main(["score", str(book), "--customers", str(_csv(tmp_path, head + "K1,a,b,,100,1,50,2026-01-01\n")),
+                 "-o", str(tmp_path / "out.csv")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "no column 'Margin %' (measure of indicator 'Value', Bands!B5)" in err
+    assert "no column 'Approved' (an indicator needs approval)" in err
+
+
+def test_headers_match_like_the_workbook_reader(book: Path, tmp_path: Path) -> None:
+    """Case, spaces and the Chinese aliases of meta columns are accepted."""
+    head = " customer id ,客户名称,OWNER,profile,SALES,margin  %,Visits,Rating,已审核,Last Contact\n"
+    path = _csv(tmp_path, head + "K1,a,b,partner,100,12,4,80,是,2026-01-10\n")
+    report = score_file(read_book(book).model, path, tmp_path / "out.csv", ScoreOptions(progress=False))
+    got = read_output(tmp_path / "out.csv")
+    assert report.scored == 1 and got["Profile"][0] == "Partner"
+    assert got["Score"][0] == 72.0  # Partner 40/40/20: (10 + 30) × .4 + 100 × .4 + 80 × .2
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["--customers", "missing.parquet", "-o", "out.parquet"], "no such file"),
+    (["--customers", "{csv}", "-o", "out.xlsx"], "must be a .parquet or .csv file"),
+    (["--customers", "{csv}", "-o", "{csv}"], "would overwrite the customers file"),
+    (["--customers", "{csv}", "-o", "out.csv", "--memory-limit", "lots"], "cannot start DuckDB"),
+    (["--customers", "{csv}", "-o", "out.csv", "--temp-dir", "nowhere"], "no such directory"),
+])
+def test_usage_errors_exit_2(book: Path, tmp_path: Path, argv: list[str], words: str,
+                             capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    csv = _csv(tmp_path, HEAD + "K1,a,b,,100,1,1,50,yes,2026-01-01\n")
+    args = [a.replace("{csv}", str(csv)) for a in argv]
+    assert main(["score", str(book), *args]) == 2
+    assert words in capsys.readouterr().err
+
+
+def test_a_broken_model_prints_its_cells_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = BookSpec()
+    spec.weights[0][1] = 60  # Default no longer sums to 100
+    bad = write(tmp_path / "bad.xlsx", spec)
+    assert main(["sql", str(bad)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "Weights!" in captured.err
+
+
+def test_errors_in_the_books_own_customer_rows_do_not_block(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = BookSpec()
+    spec.customers[1][0] = "K001"  # a duplicate ID in tblCustomers: not the data being scored
+    assert main(["sql", str(write(tmp_path / "dup.xlsx", spec))]) == 0
+    assert "SELECT" in capsys.readouterr().out
+
+
+def test_progress_goes_to_the_stream_when_asked(book: Path, tmp_path: Path) -> None:
+    stream = io.StringIO()
+    path = _csv(tmp_path, HEAD + "K1,a,b,,100,1,1,50,yes,2026-01-01\n")
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    report = score_file(read_book(book).model, path, tmp_path / "out.parquet",
+                        ScoreOptions(progress=True, temp_dir=spill, memory_limit="500MB", threads=1), stream)
+    text = stream.getvalue()
+    assert "checking customers.csv" in text and "scoring (duckdb): done" in text
+    assert report.tiers == [("A", 1), ("B", 0), ("C", 0)] and list(spill.iterdir()) == []
+
+
+def test_the_command_module_imports_nothing_heavy() -> None:
+    """``xlscore --help`` registers these subcommands: no sqlglot, DuckDB or pandas at import."""
+    code = ("import sys, xlscore.sql.command; "
+            "print(sorted(m for m in ('sqlglot', 'duckdb', 'pandas', 'numpy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
