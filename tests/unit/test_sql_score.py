@@ -20,6 +20,7 @@ from sqlglot import exp
 from tests.fixtures.books import BookSpec, write
 from xlscore.cli import main
 from xlscore.engine import score_customers
+from xlscore.sql.book import load_book_model
 from xlscore.sql.runner import ScoreOptions, score_file
 from xlscore.sql.source import SourceColumns
 from xlscore.sql.statement import output_columns
@@ -210,6 +211,21 @@ def test_errors_in_the_books_own_customer_rows_do_not_block(tmp_path: Path, caps
     spec.customers[1][0] = "K001"  # a duplicate ID in tblCustomers: not the data being scored
     assert main(["sql", str(write(tmp_path / "dup.xlsx", spec))]) == 0
     assert "SELECT" in capsys.readouterr().out
+
+
+def test_sql_types_follow_the_books_own_customer_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Numeric IDs order ties by value, 1/0 approvals compare as numbers; --id-type overrides."""
+    spec = BookSpec()
+    for k, row in enumerate(spec.customers):
+        row[0], row[8] = 100 - k, 1 if row[8] in ("yes", "y", "TRUE") else 0
+    book = write(tmp_path / "numbers.xlsx", spec)
+    columns = load_book_model(book).columns
+    assert (columns.id_kind, columns.approved_kind, columns.last_contact_kind) == ("number", "number", "date")
+    assert main(["sql", str(book)]) == 0
+    by_book = capsys.readouterr().out
+    assert "LOWER(CAST(x_id" not in by_book and 'CAST("Approved" AS DOUBLE) = CAST(1.0 AS DOUBLE)' in by_book
+    assert main(["sql", str(book), "--id-type", "text"]) == 0
+    assert "LOWER(CAST(x_id" in capsys.readouterr().out
 
 
 def test_progress_goes_to_the_stream_when_asked(book: Path, tmp_path: Path) -> None:

@@ -7,8 +7,11 @@ the data being scored. Everything else -- model sheets, missing Customers column
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, time
 from pathlib import Path
+from typing import Any
 
 from xlscore.issues import Issue, IssueList, ModelError
 from xlscore.model import Model
@@ -21,7 +24,7 @@ __all__ = ["BookModel", "load_book_model"]
 @dataclass(frozen=True)
 class BookModel:
     model: Model
-    columns: SourceColumns  # tblCustomers' own headers
+    columns: SourceColumns  # tblCustomers' own headers, typed as its own rows are
     warnings: list[Issue]
 
 
@@ -33,20 +36,29 @@ def load_book_model(path: Path) -> BookModel:
     blocking = IssueList(issue for issue in book.issues.errors if not _customer_row_issue(issue, book.columns))
     if blocking or not book.model.indicators or not book.model.profiles:
         raise ModelError(blocking or book.issues.errors)
-    meta: dict[str, str] = {}
-    values: dict[str, str] = {}
-    if book.columns is not None:
-        headers, positions = book.columns.table.headers, book.columns.positions
-        for key in META_KEYS:
-            english = HEADERS[key][0]
-            if english in positions:
-                meta[key] = headers[positions[english]]
-        values = {name: headers[positions[name]] for name in value_columns(book.model) if name in positions}
-    else:
-        default = SourceColumns.named_as_model(book.model, book.lang)
-        meta, values = dict(default.meta), dict(default.values)
     warnings = [i for i in book.issues.warnings if not _customer_row_issue(i, book.columns)]
-    return BookModel(book.model, SourceColumns(meta, values), warnings)
+    if book.columns is None:
+        return BookModel(book.model, SourceColumns.named_as_model(book.model, book.lang), warnings)
+    table, positions = book.columns.table, book.columns.positions
+    meta = {key: table.headers[positions[HEADERS[key][0]]] for key in META_KEYS if HEADERS[key][0] in positions}
+    values = {name: table.headers[positions[name]] for name in value_columns(book.model) if name in positions}
+
+    def cells(english: str) -> list[object]:
+        return [] if english not in positions else [v for v in table.column(positions[english]) if v is not None]
+
+    return BookModel(book.model, SourceColumns(meta, values, **_kinds(cells)), warnings)
+
+
+def _kinds(cells: Callable[[str], list[object]]) -> dict[str, Any]:
+    """How the book's own customer rows type the columns whose SQL depends on it: a table loaded
+    from the sheet keeps those types (numeric IDs, 1/0 approvals, timestamps)."""
+    def numbers(values: list[object]) -> bool:
+        return bool(values) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+
+    timed = any(isinstance(v, datetime) and v.time() != time() for v in cells("Last contact"))
+    return {"id_kind": "number" if numbers(cells("Customer ID")) else "text",
+            "approved_kind": "number" if numbers(cells("Approved")) else "text",
+            "last_contact_kind": "timestamp" if timed else "date"}
 
 
 def _customer_row_issue(issue: Issue, columns: object) -> bool:

@@ -26,13 +26,16 @@ def register(sub: Any) -> None:
     p.add_argument("--dialect", choices=_DIALECTS, default="duckdb", help="SQL dialect (default duckdb)")
     p.add_argument("--table", default="customers",
                    help="the customers table, e.g. analytics.crm.customers (default customers)")
-    p.add_argument("--approved-type", choices=("text", "number", "boolean"), default="text",
-                   help="how the table stores Approved: text (also right for BOOLEAN and integer "
-                   "columns; default), number (a floating-point column, 1 = approved) or boolean")
-    p.add_argument("--id-type", choices=("text", "number"), default="text",
-                   help="Customer ID type, for the order of ties: text (case-insensitive; default) or number")
-    p.add_argument("--last-contact-type", choices=("date", "timestamp"), default="date",
-                   help="date (default; Next follow-up is a DATE) or timestamp (keeps the time of day)")
+    p.add_argument("--approved-type", choices=("text", "number", "boolean"),
+                   help="how the table stores Approved: text (also right for BOOLEAN and integer columns), "
+                   "number (a floating-point column, 1 = approved) or boolean. Default: as the book's "
+                   "own Customers rows (number when they are all numbers, else text)")
+    p.add_argument("--id-type", choices=("text", "number"),
+                   help="Customer ID type, for the order of ties: text (case-insensitive) or number. "
+                   "Default: as the book's own Customers rows")
+    p.add_argument("--last-contact-type", choices=("date", "timestamp"),
+                   help="date (Next follow-up is a DATE) or timestamp (keeps the time of day). Default: "
+                   "timestamp when a Last contact in the book has a time of day, else date")
     p.add_argument("--compact", action="store_true", help="print the statement on one line")
     p.set_defaults(func=cmd_sql)
 
@@ -87,8 +90,9 @@ def cmd_sql(args: argparse.Namespace) -> int:
         table = exp.to_table(args.table, dialect=args.dialect)
     except ParseError as exc:
         raise UsageError(f"--table {args.table!r} is not a table name in {args.dialect}: {exc}") from exc
-    source = replace(loaded.columns, approved_kind=args.approved_type, id_kind=args.id_type,
-                     last_contact_kind=args.last_contact_type)
+    source = replace(loaded.columns, approved_kind=args.approved_type or loaded.columns.approved_kind,
+                     id_kind=args.id_type or loaded.columns.id_kind,
+                     last_contact_kind=args.last_contact_type or loaded.columns.last_contact_kind)
     statement = scoring_statement(loaded.model, source, table)
     print(render(statement, args.dialect, pretty=not args.compact) + ";")
     return 0
