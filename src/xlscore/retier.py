@@ -110,7 +110,7 @@ def retier(path: Path, target: Path | None = None, *, force: bool = False, today
     from xlscore.workbook.writer import write_workbook
 
     sheets = output_sheets(analysis, analysis.today, live=live)
-    progress.stage(f"writing {(target or path).name}", total=sum(_last_row(sheet) for sheet in sheets))
+    progress.stage(f"writing {(target or path).name}", total=sum(_rows_written(sheet) for sheet in sheets))
     written = write_workbook(path, sheets, target=target, force=force, full_calc_on_load=live,
                              progress=progress.advance)
     result = analysis.result
@@ -124,7 +124,12 @@ def retier(path: Path, target: Path | None = None, *, force: bool = False, today
     )
 
 
-def _last_row(sheet: OutputSheet) -> int:
-    """The rows the writer goes through for ``sheet``, as counted by its progress calls."""
-    ends = [t.row + max(t.n_rows, 1) for t in sheet.tables] + [c.row for c in sheet.cells]
-    return max(ends, default=0)
+def _rows_written(sheet: OutputSheet) -> int:
+    """The rows the writer reports progress for: every row some table or free cell is on."""
+    spans = sorted([(t.row, t.row + t.n_rows) for t in sheet.tables] + [(c.row, c.row) for c in sheet.cells])
+    count, covered = 0, 0  # covered: last row counted so far
+    for first, last in spans:
+        if last > covered:
+            count += last - max(first, covered + 1) + 1
+            covered = last
+    return count

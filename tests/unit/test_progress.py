@@ -10,6 +10,7 @@ import pytest
 
 from xlscore.cli import main
 from xlscore.progress import Progress
+from xlscore.retier import retier
 
 from ..fixtures.books import write
 
@@ -92,6 +93,14 @@ def test_retier_on_a_terminal_shows_each_stage(book: Path, monkeypatch: pytest.M
     assert CLEAR + "checking and scoring 5 customers..." in shown
     assert CLEAR + "writing out.xlsx [" in shown
     assert shown.endswith(CLEAR)
+
+
+def test_the_writing_stage_counts_every_row_the_writer_reports(book: Path) -> None:
+    progress = Progress(enabled=False)
+    retier(book, book.with_name("out.xlsx"), progress=progress)
+    assert progress.label == "writing out.xlsx"
+    assert progress.total is not None and progress.total > 6  # Scoring alone: header + 5 customers
+    assert progress.count == progress.total
 
 
 @pytest.mark.parametrize("flag", ["--quiet", "--json"])
