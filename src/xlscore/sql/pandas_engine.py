@@ -65,7 +65,11 @@ def score_with_pandas(con: duckdb.DuckDBPyConnection, model: Model, source: Sour
     file_types = {name: str(kind) for name, kind in zip(wanted, relation.types, strict=True)}
     result = score_customers(model, engine_frame(relation.df(), model, source))
     columns = output_columns(model, source)
-    con.register("xlscore_engine_result", result[columns].reset_index(drop=True))
+    ordered = result[columns].reset_index(drop=True)
+    # DuckDB scans a registered frame in parallel and, with preserve_insertion_order off, may
+    # write its rows in any order: the engine's row order travels as a column.
+    ordered["xlscore_row"] = np.arange(len(ordered))
+    con.register("xlscore_engine_result", ordered)
     last = source.column("last_contact")
     types = {"Rank": "BIGINT", "Tier": "VARCHAR", "Policy": "VARCHAR", "Flags": "VARCHAR", "Profile": "VARCHAR",
              "Next follow-up": "TIMESTAMP" if last and source.last_contact_kind == "timestamp" else "DATE",
@@ -76,5 +80,5 @@ def score_with_pandas(con: duckdb.DuckDBPyConnection, model: Model, source: Sour
             types[name] = file_types[column]
     typed = [exp.alias_(exp.cast(_column(name), types[name]), exp.to_identifier(name, quoted=True))
              for name in columns]
-    select = exp.select(*typed).from_("xlscore_engine_result")
+    select = exp.select(*typed).from_("xlscore_engine_result").order_by("xlscore_row")
     con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {select.sql(dialect='duckdb')}")
