@@ -124,8 +124,6 @@ def build_template(lang: Lang = "en") -> Workbook:
     _list_validation(ws, headers.index(_h("profile", lang)) + 1, c.profiles, "a weight profile (blank = first)")
     _list_validation(ws, headers.index(_h("approved", lang)) + 1, _words(lang, "yes,no", "是,否").split(","),
                      "yes or no")
-    for date_header in (_h("last_contact", lang), c.extra_columns[0]):
-        ws[f"{get_column_letter(headers.index(date_header) + 1)}2"].number_format = "yyyy-mm-dd"
     for addon in TEMPLATE_ADDONS:
         module, _, name = addon.partition(":")
         getattr(importlib.import_module(module), name)(wb, lang)
