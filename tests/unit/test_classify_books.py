@@ -236,9 +236,10 @@ def write_zh_book(path: Path, customers: int = 40) -> Path:
 
     wb = demo_workbook(customers, 3, "zh")
     ws = wb["客户"]
-    rows = [[*row, date(2026, 10, 1 + i % 28), 1 + i % 7] for i, row in enumerate(demo_rows(customers, 3, "zh"))]
-    rows[0][-2:] = [None, None]
-    headers = [*customer_headers(content("zh"), "zh"), "最近购买日期", "近12个月订单数"]
+    rows = [[*row[:-4], date(2026, 10, 1 + i % 28), 1 + i % 7, *row[-2:]]
+            for i, row in enumerate(demo_rows(customers, 3, "zh"))]
+    rows[0][-4:-2] = [None, None]
+    headers = customer_headers(content("zh"), "zh")  # ends with 最近购买日期, 近12个月订单数, …
     fill_table(ws, ws.tables["tblCustomers"], headers, rows)
     wb.save(path)
     return path
