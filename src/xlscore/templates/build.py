@@ -58,10 +58,11 @@ def fill_table(ws: Worksheet, table: Table, headers: Sequence[str], rows: Sequen
         ws.cell(1, j, header)
     for i, row in enumerate(rows, start=2):
         for j, value in enumerate(row, start=1):
+            cell = ws.cell(i, j)
             if isinstance(value, str) and value.startswith("="):
-                ws.cell(i, j).set_explicit_value(value, "s")  # text, never a formula
+                cell.set_explicit_value(value, "s")  # text, never a formula
             else:
-                ws.cell(i, j, value)
+                cell.value = value  # also None: ws.cell(i, j, None) would keep an old value
     last_row = 1 + max(len(rows), 1)
     table.ref = f"A1:{get_column_letter(len(headers))}{last_row}"
     if table.autoFilter is not None:
