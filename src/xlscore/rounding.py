@@ -19,7 +19,7 @@ __all__ = ["excel_round", "excel_round_array", "share_cut"]
 
 # Relative tolerance that makes "half" mean half at 15 significant digits. A double carries
 # 15.95 digits; noise from x * 100 is below 2 ulp (~4.4e-16 relative).
-_HALF_TOLERANCE = 5e-15
+HALF_TOLERANCE = 5e-15
 
 
 def excel_round(value: float, digits: int = 2) -> float:
@@ -38,7 +38,7 @@ def excel_round_array(values: npt.NDArray[np.float64], digits: int = 2) -> npt.N
     whole = np.floor(magnitude)
     fraction = magnitude - whole
     # Half or above at 15 significant digits rounds up (away from zero).
-    up = fraction >= 0.5 - magnitude * _HALF_TOLERANCE
+    up = fraction >= 0.5 - magnitude * HALF_TOLERANCE
     # Just below an integer because of noise: floor was one too low and fraction ~1.
     rounded = whole + up
     out: npt.NDArray[np.float64] = np.copysign(rounded / scale, values)

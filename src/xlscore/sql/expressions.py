@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from sqlglot import exp
 
-from xlscore.rounding import _HALF_TOLERANCE  # the engine's own constant: same result, same double
+from xlscore.rounding import HALF_TOLERANCE  # the engine's own constant: same result, same double
 
 __all__ = [
     "TRIM_CHARACTERS",
@@ -126,7 +126,7 @@ def excel_round(total: exp.Expr, magnitude: exp.Expr) -> exp.Expr:
     whole = exp.Floor(this=magnitude.copy())
     fraction = exp.Sub(this=magnitude.copy(), expression=whole.copy())
     threshold = exp.Sub(this=double(0.5), expression=exp.Mul(this=magnitude.copy(),
-                                                             expression=double(_HALF_TOLERANCE)))
+                                                             expression=double(HALF_TOLERANCE)))
     up = case([(exp.GTE(this=fraction, expression=threshold), double(1.0))], double(0.0))
     rounded = exp.Div(this=exp.paren(exp.Add(this=whole, expression=up), copy=False), expression=double(100.0))
     negative = exp.LT(this=total.copy(), expression=double(0.0))
