@@ -15,7 +15,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["excel_round", "excel_round_array", "share_cut"]
+__all__ = ["HALF_TOLERANCE", "excel_round", "excel_round_array", "share_cut"]
 
 # Relative tolerance that makes "half" mean half at 15 significant digits. A double carries
 # 15.95 digits; noise from x * 100 is below 2 ulp (~4.4e-16 relative).
