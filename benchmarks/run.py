@@ -152,12 +152,19 @@ def excel_limit_row(report: Report, work: Path) -> Row:
     result = report.measure("xlscore retier at the limit (stderr on a terminal)",
                             [*XLSCORE, "retier", str(book), "-o", str(out)], terminal=True)
     lines = [line.strip() for line in result.stderr.split(PROGRESS_REDRAW) if line.strip()]
-    stages = list(dict.fromkeys(line.split("...")[0].split(" [")[0] for line in lines))
+    stage_ends: dict[str, float] = {}  # stage -> the last elapsed time its line showed
+    for line in lines:
+        elapsed = re.search(r"([\d.]+) s$", line)
+        if elapsed:
+            stage_ends[line.split("...")[0].split(" [")[0]] = float(elapsed.group(1))
+    starts = [0.0, *stage_ends.values()][:-1]
+    stages = "; ".join(f"{stage} {end - start:.1f} s"
+                       for (stage, end), start in zip(stage_ends.items(), starts, strict=True))
     redraws = result.stderr.count(PROGRESS_REDRAW)
     book.unlink()
     row.measured = (f"completed in {result.seconds:.1f} s ({result.cpu_seconds:.1f} s CPU), "
-                    f"{result.peak_mb / 1024:.2f} GB peak; progress redrawn {redraws}× over the stages "
-                    f"{'; '.join(stages)}; last: `{lines[-1] if lines else ''}`")
+                    f"{result.peak_mb / 1024:.2f} GB peak; progress line redrawn {redraws}×, stages as it showed "
+                    f"them: {stages}; last: `{lines[-1] if lines else ''}`")
     row.verdict = verdict(result.peak_mb < 4096 and redraws > 0)
     return row
 

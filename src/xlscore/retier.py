@@ -109,6 +109,7 @@ def retier(path: Path, target: Path | None = None, *, force: bool = False, today
         raise ModelError(analysis.issues)
     from xlscore.workbook.writer import write_workbook
 
+    progress.stage(f"building the sheets of {len(analysis.result):,} customers")
     sheets = output_sheets(analysis, analysis.today, live=live)
     progress.stage(f"writing {(target or path).name}", total=sum(_rows_written(sheet) for sheet in sheets))
     written = write_workbook(path, sheets, target=target, force=force, full_calc_on_load=live,

@@ -91,6 +91,7 @@ def test_retier_on_a_terminal_shows_each_stage(book: Path, monkeypatch: pytest.M
     shown = tty.getvalue()
     assert CLEAR + "reading book.xlsx..." in shown
     assert CLEAR + "checking and scoring 5 customers..." in shown
+    assert CLEAR + "building the sheets of 5 customers..." in shown
     assert CLEAR + "writing out.xlsx [" in shown
     assert shown.endswith(CLEAR)
 
