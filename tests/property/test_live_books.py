@@ -20,8 +20,10 @@ import pandas as pd
 from tests.fixtures.books import BookSpec, write
 from xlscore.model import Model
 from xlscore.retier import analyse, retier
+from xlscore.rounding import excel_round
 from xlscore.workbook.formulas import TABLE_ROW
 from xlscore.workbook.layout import HEADERS
+from xlscore.workbook.report import tier_summary
 
 # Compared exactly: the rules' outputs. Indicator scores are unrounded: LibreOffice saves
 # numbers with 15 significant digits, so they are compared to that precision.
@@ -128,6 +130,39 @@ def compare(book: str, rows: list[dict[str, Any]], result: pd.DataFrame, model: 
         for column in columns:
             if not same(got.get(column), want.get(column), column):
                 out.append(Mismatch(book, want.get("Customer ID"), column, got.get(column), want.get(column)))
+    return out
+
+
+def threshold_spec() -> BookSpec:
+    spec = BookSpec()
+    spec.tiers = [["A", 80, None, "Visit monthly", 30, None], ["B", 50, None, "Call quarterly", 90, None],
+                  ["C", 0, None, "Newsletter", None, None]]
+    return spec
+
+
+def numeric_ids_spec() -> BookSpec:
+    """Customer IDs typed as numbers, and a blank row inside tblCustomers (the reader skips it)."""
+    spec = BookSpec()
+    spec.customers = [[101 + k, *row[1:]] for k, row in enumerate(spec.customers)]
+    spec.customers.insert(2, [None] * len(spec.customer_head))
+    return spec
+
+
+def compare_pyramid(book: str, path: Path, result: pd.DataFrame, model: Model,
+                    sheet: str = "Pyramid") -> list[Mismatch]:
+    """The Pyramid summary (tier, count, share, min, average, label) against the engine's."""
+    summary = tier_summary(model, result)
+    ws = openpyxl.load_workbook(path, data_only=True)[sheet]
+    out: list[Mismatch] = []
+    for k, want in enumerate(summary.to_dict("records")):
+        got = [c.value for c in ws[4 + k]][:8]
+        count, share = int(want["Customers"]), float(want["Share"])
+        label = f"{want['Tier']}: {count} ({excel_round(share * 100, 1):.1f}%)"
+        expected = [want["Tier"], count, share, want["Min score"], want["Average score"], label]
+        for column, g, w in zip(("Tier", "Customers", "Share", "Min score", "Average score", "Label"),
+                                [*got[:5], got[7]], expected, strict=True):
+            if not same(g, w, "Score" if column in ("Tier", "Customers", "Min score", "Label") else column):
+                out.append(Mismatch(book, want["Tier"], f"Pyramid {column}", g, w))
     return out
 
 

@@ -9,6 +9,7 @@ lists the differing cells and keeps the books for inspection.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,9 @@ from tests.libreoffice import recalculate
 from xlscore.model import Model
 
 from .strategies import customers, models
-from .test_live_books import Mismatch, compare, read_scoring, spec_of, write_live
+from .test_live_books import Mismatch, compare, compare_pyramid, read_scoring, spec_of, write_live
 
-pytestmark = pytest.mark.libreoffice
+pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 
 BOOKS = 48
 
@@ -55,5 +56,7 @@ def test_live_formulas_recalculated_by_libreoffice_equal_the_engine() -> None:
     mismatches: list[Mismatch] = []
     for (path, model, result), done in zip(books, recalculated, strict=True):
         mismatches += compare(path.name, read_scoring(done), result, model)
+        mismatches += compare_pyramid(path.name, done, result, model)
     shown = "\n".join(map(str, mismatches[:25]))
     assert not mismatches, f"{len(mismatches)} cells differ in {len(books)} books (kept in {folder}):\n{shown}"
+    shutil.rmtree(folder)

@@ -17,7 +17,16 @@ import openpyxl
 import pytest
 
 from tests.fixtures.books import BookSpec, write
-from tests.property.test_live_books import TODAY, compare, read_scoring, with_override, write_live
+from tests.property.test_live_books import (
+    TODAY,
+    compare,
+    compare_pyramid,
+    numeric_ids_spec,
+    read_scoring,
+    threshold_spec,
+    with_override,
+    write_live,
+)
 from xlscore.model import Model
 from xlscore.retier import analyse, output_sheets, retier
 from xlscore.templates.demo import write_demo_book
@@ -36,17 +45,10 @@ from xlscore.workbook.sheetdata import Formula, OutputSheet
 
 # Excel 2007 functions, plus AGGREGATE (Excel 2010, written with its _xlfn. prefix).
 ALLOWED_FUNCTIONS = {
-    "AND", "AVERAGEIFS", "COUNT", "COUNTA", "COUNTIF", "COUNTIFS", "IF", "IFERROR", "INDEX", "INT", "ISBLANK",
-    "ISLOGICAL", "ISNA", "ISNUMBER", "LOOKUP", "MATCH", "MAX", "MID", "N", "NA", "NOT", "OR", "ROUND", "SMALL",
-    "SUMPRODUCT", "TEXT", "TRIM", "_xlfn.AGGREGATE",
+    "AND", "AVERAGEIFS", "COUNT", "COUNTA", "COUNTIF", "COUNTIFS", "FIXED", "IF", "IFERROR", "INDEX", "INT",
+    "ISBLANK", "ISLOGICAL", "ISNA", "ISNUMBER", "LOOKUP", "MATCH", "MAX", "MID", "N", "NA", "NOT", "OR", "ROUND",
+    "SMALL", "SUMPRODUCT", "TRIM", "_xlfn.AGGREGATE",
 }
-
-
-def threshold_spec() -> BookSpec:
-    spec = BookSpec()
-    spec.tiers = [["A", 80, None, "Visit monthly", 30, None], ["B", 50, None, "Call quarterly", 90, None],
-                  ["C", 0, None, "Newsletter", None, None]]
-    return spec
 
 
 @pytest.fixture(scope="module")
@@ -135,12 +137,14 @@ def test_every_row_holds_the_same_formula_in_r1c1_terms(fixture_sheets: list[Out
 
 
 # ------------------------------------------------------------------ cached values
-@pytest.mark.parametrize("spec", [BookSpec(), threshold_spec()], ids=["share tiers", "threshold tiers"])
+@pytest.mark.parametrize("spec", [BookSpec(), threshold_spec(), numeric_ids_spec()],
+                         ids=["share tiers", "threshold tiers", "numeric IDs"])
 def test_cached_values_equal_the_engine_without_recalculation(tmp_path: Path, spec: BookSpec) -> None:
     result = write_live(tmp_path / "in.xlsx", tmp_path / "live.xlsx", spec)
     assert result is not None
     model: Model = analyse(tmp_path / "in.xlsx", TODAY).book.model
     assert compare("live.xlsx", read_scoring(tmp_path / "live.xlsx"), result, model) == []
+    assert compare_pyramid("live.xlsx", tmp_path / "live.xlsx", result, model) == []
 
 
 def test_an_override_keeps_its_tier_and_flag_in_the_live_sheet(tmp_path: Path) -> None:

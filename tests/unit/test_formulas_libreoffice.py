@@ -20,7 +20,16 @@ from openpyxl.workbook.workbook import Workbook
 
 from tests.fixtures.books import BookSpec
 from tests.libreoffice import recalculate
-from tests.property.test_live_books import TODAY, compare, engine_on, read_scoring, with_override, write_live
+from tests.property.test_live_books import (
+    TODAY,
+    compare,
+    compare_pyramid,
+    engine_on,
+    numeric_ids_spec,
+    read_scoring,
+    with_override,
+    write_live,
+)
 from xlscore.model import Model
 from xlscore.retier import analyse, retier
 from xlscore.templates.demo import write_demo_book
@@ -99,6 +108,9 @@ def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Pa
         path = folder / f"{name}.xlsx"
         wb.save(path)
         books[name] = (path, engine_on(path), analyse(path, TODAY).book.model)
+    numeric = folder / "numeric_input.xlsx"
+    assert write_live(numeric, folder / "numeric.xlsx", numeric_ids_spec()) is not None
+    books["numeric"] = (folder / "numeric.xlsx", engine_on(numeric), analyse(numeric, TODAY).book.model)
     overridden = folder / "override_input.xlsx"
     assert write_live(overridden, folder / "override.xlsx", BookSpec(), with_override) is not None
     books["override"] = (folder / "override.xlsx", engine_on(overridden), analyse(overridden, TODAY).book.model)
@@ -119,6 +131,7 @@ def test_an_edited_live_book_recalculates_to_the_engine_on_the_edited_model(
         recalculated: dict[str, tuple[Path, Any, Model]], name: str) -> None:
     path, result, model = recalculated[name]
     assert compare(name, read_scoring(path), result, model, by_id=True) == []
+    assert compare_pyramid(name, path, result, model) == []
 
 
 def test_edits_move_scores_as_hand_checked(recalculated: dict[str, tuple[Path, Any, Model]]) -> None:
@@ -138,6 +151,14 @@ def test_edits_move_scores_as_hand_checked(recalculated: dict[str, tuple[Path, A
     # K006: Sales 5200 (70) + Margin 11 (30) = 100, Visits 5 (100), Rating 70:
     # (100 x 50 + 100 x 30 + 70 x 20) / 100 = 94, second after K001's 96
     assert scores(recalculated["growth"][0])["K006"][:2] == (94, 2)
+
+
+def test_numeric_ids_and_a_blank_customer_row_recalculate_to_the_engine(
+        recalculated: dict[str, tuple[Path, Any, Model]]) -> None:
+    path, result, model = recalculated["numeric"]
+    rows = read_scoring(path)
+    assert [r["Customer ID"] for r in rows] == [101, 105, 104, 102, 103]  # rank order of K001, K005, ...
+    assert compare("numeric", rows, result, model) == []
 
 
 def test_an_override_survives_recalculation(recalculated: dict[str, tuple[Path, Any, Model]]) -> None:

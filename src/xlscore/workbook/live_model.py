@@ -39,6 +39,16 @@ LIVE_MODEL_SHEET = {"en": "Live model", "zh": "实时模型"}
 # ceil(share × N / 100) is computed on whole numbers, exactly, like the engine.
 SHARE_SCALE = 1_000_000
 _HEAD_ROW = 9  # first block header row; rows above hold the title and the totals
+_TEXT = {
+    "en": ("Live model: the model as the live Scoring formulas read it",
+           "Written by xlscore retier --live and replaced on every run. Do not edit here: edit Indicators, Weights, "
+           "Bands and Tiers.",
+           "Open band ends and blank tier bounds read as ±1E+307 (no value reaches them); Last rank in tier is the "
+           "exact share cut (-1: the tier has no share)."),
+    "zh": ("实时模型：实时评分公式读取的模型",
+           "由 xlscore retier --live 生成，每次运行时替换。请勿在此编辑：请修改指标、权重、分段与层级表。",
+           "空的分段端点与层级界限记为 ±1E+307（任何值都达不到）；层级末位排名为精确的占比截断（-1：该层级无占比）。"),
+}
 
 
 @dataclass(frozen=True)
@@ -113,11 +123,10 @@ def live_model(model: Model, source: TableReader, lang: Lang, *, scores: str, cu
     """
     tables = {key: source.table(TABLES[key].table) for key in ("indicators", "weights", "bands", "tiers")}
     grid = _Grid(LIVE_MODEL_SHEET[lang])
-    grid.put(1, 1, "Live model: the model as the live Scoring formulas read it" if lang == "en"
-             else "实时模型：实时评分公式读取的模型", bold=True)
-    grid.put(2, 1, "Written by xlscore retier --live and replaced on every run. Do not edit here: edit "
-             "Indicators, Weights, Bands and Tiers." if lang == "en"
-             else "由 xlscore retier --live 生成，每次运行时替换。请勿在此编辑：请修改指标、权重、分段与层级表。")
+    title, *note = _TEXT[lang]
+    grid.put(1, 1, title, bold=True)
+    for row, line in enumerate(note, start=2):
+        grid.put(row, 1, line)
     tiers_t = tables["tiers"]
     c_share = _col(tiers_t, "top_share")
     shares = [absolute(t.ref.with_col(tiers_t.left + c_share)) for t in model.tiers if t.ref is not None]
@@ -140,7 +149,8 @@ def live_model(model: Model, source: TableReader, lang: Lang, *, scores: str, cu
     _measure_rows(model, grid, live, measure_top)
     _indicator_block(model, tables, grid, live, _HEAD_ROW)
     _tier_block(model, tiers_t, grid, live, tier_top, n_scored)
-    live.sheet = OutputSheet(grid.name, cells=grid.cells, column_widths={1: 28, 2: 14, 3: 14, 4: 14, 5: 14})
+    widths: dict[int, float] = {1: 30, 2: 14, 3: 14, 4: 16, 5: 16, 6: 16, 7: 16, 8: 16}
+    live.sheet = OutputSheet(grid.name, cells=grid.cells, column_widths=widths)
     return live
 
 

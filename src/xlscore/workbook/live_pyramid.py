@@ -46,7 +46,7 @@ def live_pyramid(model: Model, result: pd.DataFrame, lang: Lang, today: date, li
         lambda k, r: f'IF({count(r)}>0,AVERAGEIFS({scores},{tiers},{k}),"")',
         lambda k, r: f"INDEX({live.tier_policies},{k})",
         lambda k, r: f"INDEX({live.tier_days},{k})",
-        lambda k, r: f'{row_cell(1, r)}&": "&{count(r)}&" ("&TEXT({row_cell(3, r)},"0.0%")&")"',
+        lambda k, r: f'{row_cell(1, r)}&": "&{count(r)}&" ("&FIXED({row_cell(3, r)}*100,1,TRUE)&"%)"',
         lambda k, r: f"(MAX($B${first}:$B${last})-{count(r)})/2",
     ]
     cached = [list(c.values) for c in table.columns]
@@ -62,7 +62,10 @@ def live_pyramid(model: Model, result: pd.DataFrame, lang: Lang, today: date, li
 
 
 def _label(tier: str, count: int, share: float) -> str:
-    """As TEXT(share, "0.0%") shows it: rounded half away from zero, like Excel."""
+    """As FIXED(share × 100, 1) shows it: rounded half away from zero, like Excel.
+
+    FIXED rather than TEXT(…, "0.0%"): TEXT's format code is read in the user's locale.
+    """
     return f"{tier}: {int(count)} ({excel_round(share * 100, 1):.1f}%)"
 
 
