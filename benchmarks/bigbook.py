@@ -52,6 +52,7 @@ class Column:
 
     texts: npt.NDArray[np.int64] | None = None
     numbers: FloatArray | None = None
+    date: bool = False  # numbers are Excel serial days, shown with a date format
 
 
 # Shared strings every book starts with; generated IDs and names follow them.
@@ -88,8 +89,8 @@ def draw_customers(n: int, seed: int = 7) -> dict[str, Column]:
         **{name: Column(numbers=values) for name, values in measures.items()},
         "Relationship": Column(numbers=relationship),
         "Approved": Column(texts=np.where(rng.random(n) > 0.12, _YES, _NO)),
-        "Last contact": Column(numbers=(_TODAY_SERIAL - rng.integers(0, 200, n)).astype(np.float64)),
-        "Last purchase": Column(numbers=purchase),
+        "Last contact": Column(numbers=(_TODAY_SERIAL - rng.integers(0, 200, n)).astype(np.float64), date=True),
+        "Last purchase": Column(numbers=purchase, date=True),
         "Orders (12 months)": Column(numbers=orders),
         "Referrals": Column(numbers=rng.poisson(0.8, n).astype(np.float64)),
         "Service cost (k)": Column(numbers=np.round(8 * rng.lognormal(0, 0.9, n), 1)),
@@ -101,7 +102,7 @@ def write_big_book(target: Path, n: int, seed: int = 7, template: Path = TEMPLAT
     """Write the template with ``n`` customers to ``target``.
 
     Columns follow the template's tblCustomers header; one this generator does not know is
-    left blank. Each column keeps the cell style of the template's first data row (dates).
+    left blank. Date columns get a date cell format (the template's, or one added to it).
     """
     if not 0 <= n <= MAX_CUSTOMERS:
         raise ValueError(f"customers must be 0..{MAX_CUSTOMERS:,} (Excel's row limit)")
@@ -111,14 +112,17 @@ def write_big_book(target: Path, n: int, seed: int = 7, template: Path = TEMPLAT
         table = src.read(table_part).decode("utf-8")
         headers = [html.unescape(h) for h in re.findall(r'<tableColumn [^>]*name="([^"]*)"', table)]
         columns = [drawn.get(header, Column()) for header in headers]
+        date_style, styles = _date_style(src.read("xl/styles.xml").decode("utf-8"))
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
             for info in src.infolist():
                 data = src.read(info.filename)
                 if info.filename == sheet_part:
                     with out.open(sheet_part, "w", force_zip64=n > 300_000) as stream:
-                        _write_sheet(stream, data.decode("utf-8"), columns, n)
+                        _write_sheet(stream, data.decode("utf-8"), columns, n, date_style)
                     continue
-                if info.filename == table_part:
+                if info.filename == "xl/styles.xml":
+                    data = styles.encode("utf-8")
+                elif info.filename == table_part:
                     data = _widen_table(table, len(headers), n).encode("utf-8")
                 elif info.filename == "[Content_Types].xml":
                     data = data.replace(b"</Types>", _SST_CT.encode() + b"</Types>")
@@ -159,11 +163,24 @@ def _letter(col: int) -> str:
     return letters
 
 
-def _write_sheet(out: IO[bytes], template_sheet: str, columns: list[Column], n: int) -> None:
+def _date_style(styles: str) -> tuple[int, str]:
+    """Index of a cell format showing a date (builtin 14-22 or a yyyy-mm-dd one), added if missing."""
+    cell_xfs = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.S)
+    assert cell_xfs is not None, "styles.xml has no cellXfs"
+    custom = {m.group(1) for m in re.finditer(r'<numFmt numFmtId="(\d+)" formatCode="[^"]*y[^"]*d[^"]*"', styles)}
+    formats = re.findall(r'<xf [^>]*?numFmtId="(\d+)"', cell_xfs.group(1))
+    for index, fmt in enumerate(formats):
+        if fmt in custom or 14 <= int(fmt) <= 22:
+            return index, styles
+    added = cell_xfs.group(1) + '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    new = re.sub(r'<cellXfs[^>]*>.*?</cellXfs>', f'<cellXfs count="{len(formats) + 1}">{added}</cellXfs>', styles,
+                 count=1, flags=re.S)
+    return len(formats), new
+
+
+def _write_sheet(out: IO[bytes], template_sheet: str, columns: list[Column], n: int, date_style: int) -> None:
     head, rest = template_sheet.split("<sheetData>", 1)
     header_row = rest[: rest.index("</row>") + len("</row>")]
-    first_row = re.search(r'<row r="2".*?</row>', rest)
-    styles = dict(re.findall(r'<c r="([A-Z]+)2" s="(\d+)"', first_row.group(0))) if first_row else {}
     tail = rest[rest.index("</sheetData>"):]
     head = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="A1:{_letter(len(columns))}{max(n, 1) + 1}"', head)
     out.write((head + "<sheetData>" + header_row).encode("utf-8"))
@@ -171,7 +188,7 @@ def _write_sheet(out: IO[bytes], template_sheet: str, columns: list[Column], n: 
     for start in range(0, n, ROWS_PER_CHUNK):
         stop = min(n, start + ROWS_PER_CHUNK)
         rows = pa.array(np.arange(start + 2, stop + 2)).cast(pa.string())
-        cells = [_cells(letter, rows, column, start, stop, int(styles.get(letter, 0)))
+        cells = [_cells(letter, rows, column, start, stop, date_style if column.date else 0)
                  for letter, column in zip(letters, columns, strict=True)]
         xml = pc.binary_join_element_wise('<row r="', rows, '">', *cells, "</row>", "",
                                           null_handling="replace", null_replacement="")

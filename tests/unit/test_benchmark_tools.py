@@ -49,6 +49,18 @@ def test_the_generated_book_holds_every_customer_in_its_table(big_book: Path) ->
     analysis = analyse(big_book)
     assert analysis.issues.errors == []
     assert len(analysis.book.customers) == 300
+    assert analysis.book.customers["Last contact"].notna().all()  # date cells, read as dates
+
+
+def test_a_date_format_is_added_when_the_styles_have_none() -> None:
+    date_style = _load("bigbook")._date_style
+    plain = ('<styleSheet><cellXfs count="2"><xf numFmtId="0" fontId="0"/><xf numFmtId="49" fontId="0"/>'
+             '</cellXfs></styleSheet>')
+    index, styles = date_style(plain)
+    assert index == 2
+    assert '<cellXfs count="3">' in styles and '<xf numFmtId="14"' in styles
+    with_date = plain.replace('<xf numFmtId="49"', '<xf numFmtId="14"')
+    assert date_style(with_date) == (1, with_date)
 
 
 def test_the_naive_script_scores_exactly_like_xlscore(big_book: Path) -> None:
