@@ -140,6 +140,9 @@ def make_plan(pkg: Package, sheets: Sequence[OutputSheet], remove: Sequence[str]
 
     _check_table_names(pkg, sheets, {s.name for s in going})
     names = _Names(set(pkg.names) - deleted)
+    # Reserve the parts replaced sheets keep before a new sheet listed earlier can take one.
+    names.taken |= {old.part.lower() for old in replaced.values()
+                    if old.part.startswith("xl/worksheets/") and old.part in deleted}
     rel_ids = {rel.id for rel in pkg.rels(wb)}
     next_table_id = max([0, *(t.table_id for t in pkg.tables() if t.sheet not in {s.name for s in going})]) + 1
     next_sheet_id = max([0, *(s.sheet_id for s in existing)]) + 1

@@ -34,6 +34,7 @@ FORMAT_CODES: dict[ColumnFormat, str] = {
     "percent1": "0.0%", "text": "@",
 }
 _DATETIME_CODE = "m/d/yy h:mm"
+_HIDDEN = ' hidden="1"'
 CELLS_PER_CHUNK = 131_072
 FIT_TO_PAGE_WIDTH = 200  # total column width (characters) up to which printing fits the page width
 MAX_HYPERLINKS = 65_530  # Excel's limit per worksheet
@@ -177,7 +178,9 @@ def _head(sheet: OutputSheet, blocks: list[Block], widths: dict[int, float], fit
         view += "/>"
     parts.append(f'<sheetViews>{view}</sheetViews><sheetFormatPr defaultRowHeight="15"/>')
     if widths:
-        cols = "".join(f'<col min="{c}" max="{c}" width="{w:g}" customWidth="1"/>' for c, w in sorted(widths.items()))
+        # width 0 means hidden (as Excel writes it); LibreOffice would show the column otherwise
+        cols = "".join(f'<col min="{c}" max="{c}" width="{w:g}" customWidth="1"{_HIDDEN if w == 0 else ""}/>'
+                       for c, w in sorted(widths.items()))
         parts.append(f"<cols>{cols}</cols>")
     return "".join(parts)
 
