@@ -107,13 +107,16 @@ def retier(path: Path, target: Path | None = None, *, force: bool = False, today
     analysis = analyse_book(book, today)
     if not analysis.ok or analysis.result is None:
         raise ModelError(analysis.issues)
+    from xlscore.workbook.live_model import LIVE_MODEL_SHEET
     from xlscore.workbook.writer import write_workbook
 
     progress.stage(f"building the sheets of {len(analysis.result):,} customers")
     sheets = output_sheets(analysis, analysis.today, live=live)
     progress.stage(f"writing {(target or path).name}", total=sum(_rows_written(sheet) for sheet in sheets))
+    # A values run leaves no live helper sheet behind from an earlier `--live` run.
+    stale = () if live else (LIVE_MODEL_SHEET[analysis.book.lang],)
     written = write_workbook(path, sheets, target=target, force=force, full_calc_on_load=live,
-                             progress=progress.advance)
+                             remove=stale, progress=progress.advance)
     result = analysis.result
     return RetierReport(
         target=written.target,

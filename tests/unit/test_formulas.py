@@ -185,3 +185,14 @@ def test_output_sheets_in_live_mode_end_with_issues_and_extension_sheets(tmp_pat
     analysis = analyse(write(tmp_path / "book.xlsx"), TODAY)
     names = [s.name for s in output_sheets(analysis, date(2026, 6, 30), live=True)]
     assert names[:4] == ["Scoring", "Pyramid", "Live model", "Issues"]
+
+
+def test_a_values_run_after_a_live_run_removes_the_live_model_sheet(tmp_path: Path) -> None:
+    from xlscore.cli import main as cli_main
+
+    path = write(tmp_path / "book.xlsx")
+    assert cli_main(["retier", str(path), "--live", "--quiet"]) == 0
+    assert "Live model" in openpyxl.load_workbook(path, read_only=True).sheetnames
+    assert cli_main(["retier", str(path), "--quiet"]) == 0
+    names = openpyxl.load_workbook(path, read_only=True).sheetnames
+    assert "Live model" not in names and "Scoring" in names
