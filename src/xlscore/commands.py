@@ -119,8 +119,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if args.customers < 1:
         raise UsageError("--customers must be at least 1")
-    write_demo_book(args.output, args.customers, args.seed, args.lang)
-    report = retier(args.output, force=True)
+    raw = args.output.with_name(f".{args.output.name}.demo-input.xlsx")
+    try:
+        write_demo_book(raw, args.customers, args.seed, args.lang)
+        report = retier(raw, args.output, force=True)
+    finally:
+        raw.unlink(missing_ok=True)
     print(_summary_text(report.summary))
     print(f"demo book with {report.customers} customers ({report.scored} scored): {report.target}")
     return 0
