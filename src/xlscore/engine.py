@@ -1,6 +1,6 @@
 """The scoring engine: (Model, customers DataFrame) -> result DataFrame. Pure numpy/pandas.
 
-Rules (issue "Core", domain.md §6), applied column-wise with no per-row Python:
+Rules (docs/rules.md), applied column-wise with no per-row Python:
 
 * banded indicator = Σ points of the band ``From <= v < To`` of each measure; a value in no
   band scores 0 (``no band: <measure>``);

@@ -33,7 +33,7 @@ def test_article_worked_example_gives_84() -> None:
 
 
 @pytest.mark.parametrize(("a", "b", "expected"), [
-    # total = (a*50 + b*50)/100 lands exactly on the rounding edges of domain.md §6
+    # total = (a*50 + b*50)/100 lands exactly on the rounding edges of docs/rules.md
     (2.675, 2.675, 2.68), (30.565, 30.565, 30.57), (18.625, 18.625, 18.63), (1.005, 1.005, 1.01),
     (2.67499, 2.67499, 2.67),
 ])

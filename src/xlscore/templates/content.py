@@ -1,4 +1,4 @@
-"""The reference model the templates start from (domain.md §1–2), in English and Chinese.
+"""The reference model the templates start from, in English and Chinese.
 
 Three indicators weighted 40 / 40 / 20: two banded (profitability, operating strength), one
 direct (relationship, scored by the owner and approved by a supervisor); four tiers of the
