@@ -159,3 +159,15 @@ def test_missing_required_column(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_missing_file_is_usage_error(tmp_path: Path) -> None:
     assert main(["validate", str(tmp_path / "nope.xlsx")]) == 2
     assert main(["retier", str(tmp_path / "nope.xlsx")]) == 2
+
+
+def test_headers_match_ignoring_case_and_surrounding_spaces(tmp_path: Path) -> None:
+    spec = BookSpec()
+    spec.customer_head = ["  customer id", "CUSTOMER", "owner ", "Profile", " sales ", "MARGIN %", "visits", "rating",
+                          "approved", "LAST CONTACT", "My own notes"]
+    spec.customers = [[*row, "extra columns are ignored"] for row in spec.customers]
+    analysis = analyse(write(tmp_path / "case.xlsx", spec))
+    assert analysis.issues.errors == []
+    assert analysis.result is not None
+    assert analysis.result.set_index("Customer ID")["Score"].to_dict() == {
+        "K001": 96.0, "K005": 76.0, "K004": 57.0, "K002": 32.5, "K003": 10.0}
