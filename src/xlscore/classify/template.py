@@ -15,7 +15,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from xlscore.classify.defaults import DefaultTable, default_table
 from xlscore.classify.labels import SETTINGS_TABLES
-from xlscore.templates.build import _list_validation, fill_table
+from xlscore.templates.build import fill_table, list_validation
 from xlscore.workbook.layout import Lang
 from xlscore.workbook.sheetdata import Column, OutputSheet, OutputTable
 
@@ -43,7 +43,7 @@ def add_template_sheets(wb: Workbook, lang: Lang) -> None:
         for j, width in enumerate(content.widths, start=1):
             ws.column_dimensions[get_column_letter(j)].width = width
         for col, choices in content.choices.items():
-            _list_validation(ws, col + 1, choices, ", ".join(choices))
+            list_validation(ws, col + 1, choices, ", ".join(choices))
 
 
 def _output_sheet(key: str, content: DefaultTable, lang: Lang) -> OutputSheet:

@@ -24,9 +24,12 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xlscore.templates.content import TemplateContent, content
-from xlscore.workbook.layout import HEADERS, TABLES, Lang
+from xlscore.workbook.layout import TABLES, Lang, header
 
-__all__ = ["TEMPLATE_ADDONS", "build_template", "customer_headers", "fill_table", "save_deterministic", "save_template"]
+__all__ = [
+    "TEMPLATE_ADDONS", "build_template", "customer_headers", "fill_table", "list_validation", "save_deterministic",
+    "save_template",
+]
 
 _FIXED_TIME = datetime(2026, 1, 1)
 
@@ -37,10 +40,6 @@ TEMPLATE_ADDONS: tuple[str, ...] = ("xlscore.history.template:add_overrides_shee
 _VALIDATION_ROWS = 5000
 
 
-def _h(key: str, lang: Lang) -> str:
-    return HEADERS[key][0 if lang == "en" else 1]
-
-
 def _words(lang: Lang, en: str, zh: str) -> str:
     return en if lang == "en" else zh
 
@@ -48,14 +47,14 @@ def _words(lang: Lang, en: str, zh: str) -> str:
 def customer_headers(c: TemplateContent, lang: Lang) -> list[str]:
     measures = list(dict.fromkeys(row[1] for row in c.bands))
     direct = [row[0] for row in c.indicators if row[1] in ("direct", "打分")]
-    return [_h("customer_id", lang), _h("customer", lang), _h("owner", lang), _h("profile", lang),
-            *measures, *direct, _h("approved", lang), _h("last_contact", lang), *c.extra_columns]
+    return [header("customer_id", lang), header("customer", lang), header("owner", lang), header("profile", lang),
+            *measures, *direct, header("approved", lang), header("last_contact", lang), *c.extra_columns]
 
 
 def fill_table(ws: Worksheet, table: Table, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Write header + rows at A1 and size the table to them (one blank row when there are none)."""
-    for j, header in enumerate(headers, start=1):
-        ws.cell(1, j, header)
+    for j, text in enumerate(headers, start=1):
+        ws.cell(1, j, text)
     for i, row in enumerate(rows, start=2):
         for j, value in enumerate(row, start=1):
             cell = ws.cell(i, j)
@@ -84,7 +83,7 @@ def _sheet(wb: Workbook, key: str, lang: Lang, headers: Sequence[str], rows: Seq
     return ws
 
 
-def _list_validation(ws: Worksheet, column: int, choices: Sequence[str], prompt: str) -> None:
+def list_validation(ws: Worksheet, column: int, choices: Sequence[str], prompt: str) -> None:
     letter = get_column_letter(column)
     dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
                         showErrorMessage=True, errorTitle="xlscore", error=prompt, promptTitle="xlscore",
@@ -103,18 +102,18 @@ def build_template(lang: Lang = "en") -> Workbook:
         guide.cell(i, 1, line).font = Font(bold=i == 1, size=14 if i == 1 else 11)
     guide.column_dimensions["A"].width = 120
 
-    ws = _sheet(wb, "indicators", lang, [_h(k, lang) for k in
+    ws = _sheet(wb, "indicators", lang, [header(k, lang) for k in
                 ("indicator", "method", "if_missing", "needs_approval", "description")], c.indicators,
                 [24, 12, 12, 16, 70])
-    _list_validation(ws, 2, _words(lang, "banded,direct", "分段,打分").split(","), "banded or direct")
-    _list_validation(ws, 3, _words(lang, "zero,exclude,error", "零分,排除,报错").split(","),
+    list_validation(ws, 2, _words(lang, "banded,direct", "分段,打分").split(","), "banded or direct")
+    list_validation(ws, 3, _words(lang, "zero,exclude,error", "零分,排除,报错").split(","),
                      "zero, exclude or error")
-    _list_validation(ws, 4, _words(lang, "yes,no", "是,否").split(","), "yes or no")
+    list_validation(ws, 4, _words(lang, "yes,no", "是,否").split(","), "yes or no")
 
-    _sheet(wb, "weights", lang, [_h("indicator", lang), *c.profiles], c.weights, [24, *[14] * len(c.profiles)])
-    _sheet(wb, "bands", lang, [_h(k, lang) for k in ("indicator", "measure", "from", "to", "points")],
+    _sheet(wb, "weights", lang, [header("indicator", lang), *c.profiles], c.weights, [24, *[14] * len(c.profiles)])
+    _sheet(wb, "bands", lang, [header(k, lang) for k in ("indicator", "measure", "from", "to", "points")],
            c.bands, [24, 32, 12, 12, 10])
-    _sheet(wb, "tiers", lang, [_h(k, lang) for k in
+    _sheet(wb, "tiers", lang, [header(k, lang) for k in
            ("tier", "min_score", "top_share", "policy", "follow_up_days", "color")], c.tiers,
            [14, 12, 14, 60, 16, 12])
 
@@ -122,8 +121,8 @@ def build_template(lang: Lang = "en") -> Workbook:
     n_extra = len(c.extra_columns)
     ws = _sheet(wb, "customers", lang, headers, [],
                 [14, 28, 16, 14, *[16] * (len(headers) - 6 - n_extra), 12, 14, *[16] * n_extra])
-    _list_validation(ws, headers.index(_h("profile", lang)) + 1, c.profiles, "a weight profile (blank = first)")
-    _list_validation(ws, headers.index(_h("approved", lang)) + 1, _words(lang, "yes,no", "是,否").split(","),
+    list_validation(ws, headers.index(header("profile", lang)) + 1, c.profiles, "a weight profile (blank = first)")
+    list_validation(ws, headers.index(header("approved", lang)) + 1, _words(lang, "yes,no", "是,否").split(","),
                      "yes or no")
     for addon in TEMPLATE_ADDONS:
         module, _, name = addon.partition(":")

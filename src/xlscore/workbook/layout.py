@@ -22,6 +22,7 @@ __all__ = [
     "YES_NO_WORDS",
     "Lang",
     "TableSpec",
+    "header",
     "header_key",
 ]
 
@@ -129,6 +130,12 @@ YES_NO_WORDS: dict[bool, tuple[str, ...]] = {
 }
 # What counts as "approved" in Customers.Approved (domain rule: yes / y / true / 1 / 是).
 APPROVED_WORDS: tuple[str, ...] = ("yes", "y", "true", "1", "是")
+
+
+def header(key: str, lang: Lang) -> str:
+    """The header of a column key in a language (English is the contract)."""
+    en, zh = HEADERS[key]
+    return en if lang == "en" else zh
 
 
 def header_key(text: object) -> str:

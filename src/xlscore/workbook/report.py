@@ -12,7 +12,7 @@ import pandas as pd
 
 from xlscore.issues import Issue
 from xlscore.model import Model
-from xlscore.workbook.layout import HEADERS, OUTPUT_SHEETS, Lang
+from xlscore.workbook.layout import OUTPUT_SHEETS, Lang, header
 from xlscore.workbook.refs import column_letter
 from xlscore.workbook.sheetdata import BarChart, CellValue, Column, ColumnFormat, FreeCell, OutputSheet, OutputTable
 
@@ -23,11 +23,6 @@ __all__ = ["DEFAULT_COLORS", "excel_serial", "issues_sheet", "pyramid_sheet", "s
 
 DEFAULT_COLORS = ("1F4E79", "2E75B6", "9DC3E6", "BDD7EE", "DEEBF7", "F2F2F2")
 _EPOCH = np.datetime64("1899-12-30", "ns")
-
-
-def _h(key: str, lang: Lang) -> str:
-    en, zh = HEADERS[key]
-    return en if lang == "en" else zh
 
 
 def excel_serial(values: npt.NDArray[np.datetime64]) -> npt.NDArray[np.float64]:
@@ -47,20 +42,20 @@ def scoring_sheet(model: Model, result: pd.DataFrame, lang: Lang,
                   extra: Sequence[ExtraColumn] = ()) -> OutputSheet:
     spec = OUTPUT_SHEETS["scoring"]
     head: list[tuple[str, str, ColumnFormat]] = [
-        ("Customer ID", _h("customer_id", lang), "general"),
-        ("Customer", _h("customer", lang), "general"),
-        ("Owner", _h("owner", lang), "general"),
-        ("Profile", _h("profile", lang), "general"),
+        ("Customer ID", header("customer_id", lang), "general"),
+        ("Customer", header("customer", lang), "general"),
+        ("Owner", header("owner", lang), "general"),
+        ("Profile", header("profile", lang), "general"),
         *((ind.name, ind.name, "number2") for ind in model.indicators),
-        ("Score", _h("score", lang), "number2"),
-        ("Rank", _h("rank", lang), "integer"),
-        ("Tier", _h("tier", lang), "general"),
-        ("Policy", _h("policy", lang), "general"),
+        ("Score", header("score", lang), "number2"),
+        ("Rank", header("rank", lang), "integer"),
+        ("Tier", header("tier", lang), "general"),
+        ("Policy", header("policy", lang), "general"),
     ]
     columns = [Column(header, _values(result[name]), fmt) for name, header, fmt in head]
     follow = excel_serial(result["Next follow-up"].to_numpy(dtype="datetime64[ns]"))
-    columns.append(Column(_h("next_follow_up", lang), follow.tolist(), "date", width=14))
-    columns.append(Column(_h("flags", lang), _values(result["Flags"]), "general", width=40))
+    columns.append(Column(header("next_follow_up", lang), follow.tolist(), "date", width=14))
+    columns.append(Column(header("flags", lang), _values(result["Flags"]), "general", width=40))
     names = [name for name, _, _ in head] + ["Next follow-up", "Flags"]
     for col in extra:
         at = names.index(col.after) + 1 if col.after in names else len(names)
@@ -104,15 +99,15 @@ def pyramid_sheet(model: Model, summary: pd.DataFrame, lang: Lang, scored: int, 
               zip(summary["Tier"], counts, summary["Share"], strict=True)]
     top_row = 3
     columns = [
-        Column(_h("tier", lang), summary["Tier"].tolist()),
-        Column(_h("customers", lang), counts, "integer"),
-        Column(_h("share", lang), summary["Share"].tolist(), "percent1"),
-        Column(_h("min_score", lang), summary["Min score"].tolist(), "number2"),
-        Column(_h("avg_score", lang), summary["Average score"].tolist(), "number2"),
-        Column(_h("policy", lang), summary["Policy"].tolist(), width=28),
-        Column(_h("follow_up_days", lang), summary["Follow-up days"].tolist(), "integer"),
-        Column(_h("label", lang), labels, width=26),
-        Column(_h("spacer", lang), [(widest - c) / 2 for c in counts], "number2"),
+        Column(header("tier", lang), summary["Tier"].tolist()),
+        Column(header("customers", lang), counts, "integer"),
+        Column(header("share", lang), summary["Share"].tolist(), "percent1"),
+        Column(header("min_score", lang), summary["Min score"].tolist(), "number2"),
+        Column(header("avg_score", lang), summary["Average score"].tolist(), "number2"),
+        Column(header("policy", lang), summary["Policy"].tolist(), width=28),
+        Column(header("follow_up_days", lang), summary["Follow-up days"].tolist(), "integer"),
+        Column(header("label", lang), labels, width=26),
+        Column(header("spacer", lang), [(widest - c) / 2 for c in counts], "number2"),
     ]
     table = OutputTable(spec.table, columns, row=top_row, col=1, style="TableStyleLight9")
     first, last = top_row + 1, top_row + max(len(counts), 1)
@@ -125,7 +120,7 @@ def pyramid_sheet(model: Model, summary: pd.DataFrame, lang: Lang, scored: int, 
     title = "Customer pyramid" if lang == "en" else "客户金字塔"
     chart = BarChart(title=title, categories=rng(8), values=rng(2), spacer=rng(9), colors=colors,
                      anchor_row=top_row + len(counts) + 3, anchor_col=1, width_cols=8,
-                     height_rows=max(12, 3 * len(counts) + 6), series_name=_h("customers", lang))
+                     height_rows=max(12, 3 * len(counts) + 6), series_name=header("customers", lang))
     caption = (f"{scored} customers scored on {today.isoformat()}; tiers from tblTiers "
                f"({'share of ranking' if model.scheme == 'share' else 'score thresholds'})")
     if lang == "zh":
@@ -143,8 +138,8 @@ def issues_sheet(issues: Sequence[Issue], lang: Lang) -> OutputSheet:
     links = [i.ref.location if i and i.ref else None for i in rows]
     messages: list[CellValue] = [i.message if i else None for i in rows]
     table = OutputTable(spec.table, [
-        Column(_h("severity", lang), severity, width=10),
-        Column(_h("cell", lang), cells, width=18, links=links),
-        Column(_h("message", lang), messages, width=100),
+        Column(header("severity", lang), severity, width=10),
+        Column(header("cell", lang), cells, width=18, links=links),
+        Column(header("message", lang), messages, width=100),
     ])
     return OutputSheet(spec.sheet(lang), tables=[table], freeze_row=2)
