@@ -17,9 +17,7 @@ import pandas as pd
 
 from xlscore.workbook.layout import APPROVED_WORDS
 
-__all__ = ["META_COLUMNS", "is_approved", "make_customers"]
-
-META_COLUMNS = ("Customer ID", "Customer", "Owner", "Profile", "Approved", "Last contact")
+__all__ = ["is_approved", "make_customers"]
 
 
 def is_approved(value: object) -> bool:
