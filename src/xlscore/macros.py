@@ -18,10 +18,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from xlscore.analysis import Analysis, analyse_book
 from xlscore.errors import XlscoreError
 from xlscore.issues import Issue, ModelError
 from xlscore.livebook.base import LiveBook, LiveTables
-from xlscore.retier import Analysis, analyse_book, output_sheets
+from xlscore.retier import output_sheets
 from xlscore.workbook.cells import as_text
 from xlscore.workbook.layout import OUTPUT_SHEETS, TABLES, Lang
 from xlscore.workbook.model_reader import column_names
@@ -57,9 +58,12 @@ def _run(book: LiveBook | None, job: Callable[[LiveBook], str]) -> str:
         return message
 
 
-def analyse_live(live: LiveBook, today: date | None = None) -> Analysis:
-    """Read, check and score the open book, exactly as ``xlscore retier`` does with a file."""
-    return analyse_book(read_tables(LiveTables(live), Path(live.name)), today)
+def analyse_live(live: LiveBook, as_of: date | None = None) -> Analysis:
+    """Read, check and score the open book, exactly as ``xlscore retier`` does with a file.
+
+    ``as_of`` is the run's date; None takes the book's pinned As of date, else today's.
+    """
+    return analyse_book(read_tables(LiveTables(live), Path(live.name)), as_of)
 
 
 def _lang_of(live: LiveBook) -> Lang:
@@ -83,9 +87,9 @@ def _report_problems(live: LiveBook, issues: Sequence[Issue], lang: Lang, what: 
     return message
 
 
-def _checked(live: LiveBook, today: date | None, what: str) -> Analysis | str:
+def _checked(live: LiveBook, as_of: date | None, what: str) -> Analysis | str:
     live.status("xlscore: reading the model and customers...")
-    analysis = analyse_live(live, today)
+    analysis = analyse_live(live, as_of)
     if not analysis.ok or analysis.result is None:
         return _report_problems(live, analysis.issues, analysis.book.lang, what)
     return analysis
@@ -97,30 +101,30 @@ def _tier_counts(analysis: Analysis) -> str:
     return ", ".join(f"{row.Tier} {row.Customers}" for row in summary.itertuples(index=False))
 
 
-def retier(book: LiveBook | None = None, *, today: date | None = None) -> str:
+def retier(book: LiveBook | None = None, *, as_of: date | None = None) -> str:
     """Ribbon **Re-tier**: rewrite Scoring, Pyramid and Issues (and extension sheets) in the open book."""
     def job(live: LiveBook) -> str:
-        analysis = _checked(live, today, "re-tiered")
+        analysis = _checked(live, as_of, "re-tiered")
         if isinstance(analysis, str):
             return analysis
         assert analysis.result is not None
-        _write(live, output_sheets(analysis, analysis.today))
+        _write(live, output_sheets(analysis))
         live.activate(OUTPUT_SHEETS["scoring"].sheet(analysis.book.lang))
         scored = int(analysis.result["Score"].notna().sum())
         warnings = len(analysis.issues.warnings)
         note = f" {warnings} warning{'s' if warnings != 1 else ''} on the Issues sheet." if warnings else ""
-        message = (f"Re-tiered {len(analysis.result)} customers ({scored} scored): {_tier_counts(analysis)}."
-                   + note)
+        message = (f"Re-tiered {len(analysis.result)} customers ({scored} scored) {analysis.as_of.describe()}: "
+                   f"{_tier_counts(analysis)}." + note)
         live.notify(message)
         return message
 
     return _run(book, job)
 
 
-def validate(book: LiveBook | None = None, *, today: date | None = None) -> str:
+def validate(book: LiveBook | None = None, *, as_of: date | None = None) -> str:
     """Ribbon **Validate**: list every problem on the Issues sheet, with links; change nothing else."""
     def job(live: LiveBook) -> str:
-        analysis = analyse_live(live, today)
+        analysis = analyse_live(live, as_of)
         sheet = issues_sheet(analysis.issues, analysis.book.lang)
         live.write_sheet(sheet)
         errors, warnings = len(analysis.issues.errors), len(analysis.issues.warnings)
@@ -169,12 +173,12 @@ def _selected_customer(live: LiveBook, analysis: Analysis, source: LiveTables) -
     return None if is_blank(picked.value) else labels.get(as_text(picked.value).casefold())
 
 
-def explain_selection(book: LiveBook | None = None, *, today: date | None = None) -> str:
+def explain_selection(book: LiveBook | None = None, *, as_of: date | None = None) -> str:
     """Ribbon **Explain**: the selected customer's score traced to its bands and weights (sheet Explain)."""
     from xlscore.explain import explain_customer
 
     def job(live: LiveBook) -> str:
-        analysis = _checked(live, today, "explained")
+        analysis = _checked(live, as_of, "explained")
         if isinstance(analysis, str):
             return analysis
         assert analysis.result is not None
@@ -213,18 +217,18 @@ def _history() -> ModuleType:
                            "of xlscore does not have: update xlscore") from exc
 
 
-def snapshot(book: LiveBook | None = None, *, today: date | None = None, now: datetime | None = None,
+def snapshot(book: LiveBook | None = None, *, as_of: date | None = None, taken_at: datetime | None = None,
              period: str | None = None) -> str:
     """Ribbon **Snapshot**: record the current scoring as this quarter in the History sheet."""
     def job(live: LiveBook) -> str:
         history: Any = _history()
-        analysis = _checked(live, today, "recorded")
+        analysis = _checked(live, as_of, "recorded")
         if isinstance(analysis, str):
             return analysis
         assert analysis.result is not None
         current = period or importlib.import_module("xlscore.history.periods").quarter_of(analysis.today)
-        taken_at = (now or datetime.now()).replace(microsecond=0)
-        sheets = history.snapshot_sheets(analysis, current, taken_at, history.load_history(analysis))
+        written_at = (taken_at or datetime.now()).replace(microsecond=0)  # wall clock: when it was recorded
+        sheets = history.snapshot_sheets(analysis, current, written_at, history.load_history(analysis))
         _write(live, sheets)
         # The history sheet comes last (xlscore.history.snapshot_sheets).
         message = f"Snapshot {current}: {len(analysis.result)} customers recorded on the {sheets[-1].name} sheet."

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from xlscore.analysis import Analysis, ExtraColumn
 from xlscore.history.names import OVERRIDES, accepted, name
 from xlscore.history.store import customer_key
 from xlscore.issues import IssueList
@@ -26,7 +27,6 @@ from xlscore.workbook.refs import CellRef
 from xlscore.workbook.tables import RawTable
 
 if TYPE_CHECKING:
-    from xlscore.retier import Analysis
     from xlscore.workbook.sheetdata import OutputSheet
 
 __all__ = ["OVERRIDES_STAGE", "Override", "OverridesStage", "apply_overrides", "read_overrides"]
@@ -124,8 +124,6 @@ class OverridesStage:
     name = "overrides"
 
     def apply(self, analysis: Analysis) -> None:
-        from xlscore.retier import ExtraColumn
-
         source, result = analysis.book.source, analysis.result
         if source is None or result is None or not source.has(OVERRIDES.table):
             return

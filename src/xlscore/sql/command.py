@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from xlscore.asof import parse_as_of
+
 __all__ = ["cmd_score", "cmd_sql", "register"]
 
 _DIALECTS = ("duckdb", "postgres", "spark", "bigquery", "snowflake")
@@ -55,6 +57,9 @@ def register(sub: Any) -> None:
                    help="where DuckDB spills to disk (default: a private directory in the system temp)")
     p.add_argument("--threads", type=int, help="DuckDB threads (default: every core)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--as-of", type=parse_as_of, metavar="YYYY-MM-DD", dest="as_of",
+                   help="the run's date, recorded in the summary (default today); the SQL model has no rule that "
+                   "reads a date, so scores, ranks and tiers are the same for any date")
     p.set_defaults(func=cmd_score)
 
 
@@ -99,6 +104,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from xlscore.asof import resolve_as_of
     from xlscore.errors import UsageError
     from xlscore.sql.runner import ScoreOptions, score_file
 
@@ -117,6 +123,6 @@ def cmd_score(args: argparse.Namespace) -> int:
         for name, count in report.tiers:
             share = count / report.scored if report.scored else 0.0
             print(f"{name:<{width}}  {count:>12,}  {share:6.1%}")
-        print(f"scored {report.scored:,} of {report.customers:,} customers -> {report.output} "
-              f"({report.seconds:.1f} s, {args.engine})")
+        print(f"scored {report.scored:,} of {report.customers:,} customers {resolve_as_of(args.as_of).describe()} "
+              f"-> {report.output} ({report.seconds:.1f} s, {args.engine})")
     return 0

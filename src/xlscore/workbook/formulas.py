@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from xlscore.errors import WorkbookError
@@ -32,15 +31,15 @@ from xlscore.workbook.live_cache import cache_value, cached_columns, overrides_o
 from xlscore.workbook.live_model import LiveModel, live_model
 from xlscore.workbook.live_pyramid import live_pyramid
 from xlscore.workbook.live_rows import ROW, RowFormulas, value_columns
-from xlscore.workbook.report import scoring_sheet
+from xlscore.workbook.report import scoring_sheet, scoring_status
 from xlscore.workbook.sheetdata import CellValue, Column, Formula, FreeCell, OutputSheet, OutputTable
 
 if TYPE_CHECKING:
-    from xlscore.retier import Analysis
+    from xlscore.analysis import Analysis
 
 __all__ = ["TABLE_ROW", "live_sheets"]
 
-TABLE_ROW = 7  # header row of tblScoring; the rows above hold the title, the note and a status line
+TABLE_ROW = 7  # header row of tblScoring; the rows above hold the title, the note and two status lines
 
 # The note at the top of the Scoring sheet, one short line per row (rows 2-4).
 _NOTE = {
@@ -62,7 +61,7 @@ class _Helper:
     header: str
 
 
-def live_sheets(analysis: Analysis, today: date) -> list[OutputSheet]:
+def live_sheets(analysis: Analysis) -> list[OutputSheet]:
     """Scoring, Pyramid and Live model sheets of native formulas, with the engine's values cached."""
     book, result = analysis.book, analysis.result
     if result is None or book.source is None or book.columns is None:
@@ -101,9 +100,9 @@ def live_sheets(analysis: Analysis, today: date) -> list[OutputSheet]:
     table = OutputTable(values_table.name, columns, row=TABLE_ROW, col=1)
     status = _status(live, table, header_of)
     cells = [FreeCell(1, 1, _title(lang), bold=True), *(FreeCell(2 + i, 1, line) for i, line in enumerate(_NOTE[lang])),
-             FreeCell(5, 1, status)]
+             FreeCell(5, 1, status), FreeCell(6, 1, scoring_status(result, lang, analysis.as_of))]
     scoring = OutputSheet(values_sheet.name, tables=[table], cells=cells, freeze_row=TABLE_ROW + 1)
-    pyramid = live_pyramid(model, result, lang, today, live, scores,
+    pyramid = live_pyramid(model, result, lang, analysis.as_of, live, scores,
                            structured_column(table.name, header_of["tier"]))
     return [scoring, pyramid, live.sheet]
 

@@ -8,7 +8,7 @@ it follows edits. Tier colours are written into the chart and change on a re-run
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -21,17 +21,20 @@ from xlscore.workbook.live_model import LiveModel
 from xlscore.workbook.report import pyramid_sheet, tier_summary
 from xlscore.workbook.sheetdata import Column, Formula, FreeCell, OutputSheet, OutputTable
 
+if TYPE_CHECKING:
+    from xlscore.asof import AsOf
+
 __all__ = ["live_pyramid"]
 
 Template = Callable[[int, int], str]  # (tier number, sheet row) -> formula text
 
 
-def live_pyramid(model: Model, result: pd.DataFrame, lang: Lang, today: date, live: LiveModel,
+def live_pyramid(model: Model, result: pd.DataFrame, lang: Lang, as_of: AsOf, live: LiveModel,
                  scores: str, tiers: str) -> OutputSheet:
     """``scores`` and ``tiers`` reference tblScoring's Score and (hidden) tier number columns."""
     n_scored = int(result["Score"].notna().sum())
     summary = tier_summary(model, result)
-    values = pyramid_sheet(model, summary, lang, n_scored, today)
+    values = pyramid_sheet(model, summary, lang, n_scored, as_of)
     table = values.tables[0]
     first, last = table.row + 1, table.row + len(model.tiers)
 
@@ -55,7 +58,7 @@ def live_pyramid(model: Model, result: pd.DataFrame, lang: Lang, today: date, li
     columns = [Column(column.header, [Formula(template(k + 1, first + k), cache_value(v)) for k, v in enumerate(cells)],
                       column.fmt, column.width)
                for column, template, cells in zip(table.columns, templates, cached, strict=True)]
-    caption = _caption(lang, today, live, n_scored, model.scheme)
+    caption = _caption(lang, as_of, live, n_scored, model.scheme)
     cells = [c if (c.row, c.col) != (2, 1) else FreeCell(2, 1, caption) for c in values.cells]
     return OutputSheet(values.name, tables=[OutputTable(table.name, columns, table.row, table.col, table.style)],
                        cells=cells, chart=values.chart)
@@ -69,12 +72,14 @@ def _label(tier: str, count: int, share: float) -> str:
     return f"{tier}: {int(count)} ({excel_round(share * 100, 1):.1f}%)"
 
 
-def _caption(lang: Lang, today: date, live: LiveModel, n_scored: int, scheme: str) -> Formula:
+def _caption(lang: Lang, as_of: AsOf, live: LiveModel, n_scored: int, scheme: str) -> Formula:
+    """Counted live; the as-of date is the last re-run's (the live formulas read no date)."""
+    when = as_of.describe(lang).replace('"', "'")
     if lang == "zh":
-        return Formula(f'{live.scored_count}&" 位客户已评分（实时公式，上次运行 {today.isoformat()}）"',
-                       f"{n_scored} 位客户已评分（实时公式，上次运行 {today.isoformat()}）")
+        return Formula(f'{live.scored_count}&" 位客户已评分（实时公式，上次运行：{when}）"',
+                       f"{n_scored} 位客户已评分（实时公式，上次运行：{when}）")
     basis = {"share": "share of ranking", "threshold": "score thresholds"}
-    return Formula(f'{live.scored_count}&" customers scored by live formulas (last re-run {today.isoformat()}); '
+    return Formula(f'{live.scored_count}&" customers scored by live formulas (last re-run {when}); '
                    f'tiers from tblTiers ("&IF({live.scheme}="share","{basis["share"]}","{basis["threshold"]}")&")"',
-                   f"{n_scored} customers scored by live formulas (last re-run {today.isoformat()}); tiers from "
+                   f"{n_scored} customers scored by live formulas (last re-run {when}); tiers from "
                    f"tblTiers ({basis[scheme]})")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,9 +16,11 @@ from xlscore.workbook.refs import column_letter
 from xlscore.workbook.sheetdata import BarChart, CellValue, Column, ColumnFormat, FreeCell, OutputSheet, OutputTable
 
 if TYPE_CHECKING:
-    from xlscore.retier import ExtraColumn
+    from xlscore.analysis import ExtraColumn
+    from xlscore.asof import AsOf
 
-__all__ = ["DEFAULT_COLORS", "excel_serial", "issues_sheet", "pyramid_sheet", "scoring_sheet", "tier_summary"]
+__all__ = ["DEFAULT_COLORS", "excel_serial", "issues_sheet", "pyramid_sheet", "scoring_sheet", "scoring_status",
+           "tier_summary"]
 
 DEFAULT_COLORS = ("1F4E79", "2E75B6", "9DC3E6", "BDD7EE", "DEEBF7", "F2F2F2")
 _EPOCH = np.datetime64("1899-12-30", "ns")
@@ -39,7 +40,8 @@ def _values(series: pd.Series) -> Sequence[CellValue]:
 
 
 def scoring_sheet(model: Model, result: pd.DataFrame, lang: Lang,
-                  extra: Sequence[ExtraColumn] = ()) -> OutputSheet:
+                  extra: Sequence[ExtraColumn] = (), as_of: AsOf | None = None) -> OutputSheet:
+    """tblScoring from A1; with ``as_of``, a status line right of the table says what dates were measured to."""
     spec = OUTPUT_SHEETS["scoring"]
     head: list[tuple[str, str, ColumnFormat]] = [
         ("Customer ID", header("customer_id", lang), "general"),
@@ -64,7 +66,18 @@ def scoring_sheet(model: Model, result: pd.DataFrame, lang: Lang,
         columns.insert(at, Column(col.header, cells, col.fmt))
         names.insert(at, col.name)
     table = OutputTable(spec.table, columns, row=1, col=1)
-    return OutputSheet(spec.sheet(lang), tables=[table], freeze_row=2)
+    # Beside the table, not above it: tblScoring starts at A1 so a full sheet of customers fits.
+    status = [FreeCell(1, len(columns) + 2, scoring_status(result, lang, as_of))] if as_of is not None else []
+    return OutputSheet(spec.sheet(lang), tables=[table], cells=status, freeze_row=2)
+
+
+def scoring_status(result: pd.DataFrame, lang: Lang, as_of: AsOf) -> str:
+    """``Scored 118 of 120 customers as of 2026-06-30 (from --as-of)``: what "today" the dates were measured to."""
+    scored, total = int(result["Score"].notna().sum()), len(result)
+    if lang == "zh":
+        return f"已评分 {scored:,} / {total:,} 位客户；{as_of.describe(lang)}（生命周期、跟进与覆盖到期均按此日期计算）"
+    return (f"Scored {scored:,} of {total:,} customers {as_of.describe(lang)}: lifecycle, follow-ups and "
+            "override expiry are measured to this date")
 
 
 def tier_summary(model: Model, result: pd.DataFrame) -> pd.DataFrame:
@@ -91,7 +104,7 @@ def pyramid_label(tier: str, count: int, share: float) -> str:
     return f"{tier}: {count} ({share:.1%})"
 
 
-def pyramid_sheet(model: Model, summary: pd.DataFrame, lang: Lang, scored: int, today: date) -> OutputSheet:
+def pyramid_sheet(model: Model, summary: pd.DataFrame, lang: Lang, scored: int, as_of: AsOf) -> OutputSheet:
     spec = OUTPUT_SHEETS["pyramid"]
     counts = summary["Customers"].astype(int).tolist()
     widest = max(counts, default=0)
@@ -121,10 +134,10 @@ def pyramid_sheet(model: Model, summary: pd.DataFrame, lang: Lang, scored: int, 
     chart = BarChart(title=title, categories=rng(8), values=rng(2), spacer=rng(9), colors=colors,
                      anchor_row=top_row + len(counts) + 3, anchor_col=1, width_cols=8,
                      height_rows=max(12, 3 * len(counts) + 6), series_name=header("customers", lang))
-    caption = (f"{scored} customers scored on {today.isoformat()}; tiers from tblTiers "
+    caption = (f"{scored:,} customers scored {as_of.describe(lang)}; tiers from tblTiers "
                f"({'share of ranking' if model.scheme == 'share' else 'score thresholds'})")
     if lang == "zh":
-        caption = f"{today.isoformat()} 共评分 {scored} 位客户"
+        caption = f"共评分 {scored:,} 位客户；{as_of.describe(lang)}"
     cells = [FreeCell(1, 1, title, bold=True), FreeCell(2, 1, caption)]
     return OutputSheet(spec.sheet(lang), tables=[table], cells=cells, chart=chart)
 
