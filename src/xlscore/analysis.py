@@ -23,6 +23,7 @@ import pandas as pd
 from xlscore.asof import AsOf, resolve_as_of
 from xlscore.engine import score_customers
 from xlscore.issues import IssueList
+from xlscore.overrides import Override
 from xlscore.validate import result_warnings
 from xlscore.workbook.reader import Book, read_book
 from xlscore.workbook.sheetdata import ColumnFormat
@@ -58,6 +59,7 @@ class Analysis:
     as_of: AsOf  # the run's date: lifecycle, recency, follow-ups, override expiry, periods
     issues: IssueList = field(default_factory=IssueList)
     extra_columns: list[ExtraColumn] = field(default_factory=list)
+    overrides: list[Override] | None = None  # the live overrides once the overrides stage ran (None: no stage)
 
     @property
     def ok(self) -> bool:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from xlscore.asof import parse_as_of
+from xlscore.asof import add_as_of_argument
 
 __all__ = ["cmd_score", "cmd_sql", "register"]
 
@@ -39,6 +39,7 @@ def register(sub: Any) -> None:
                    help="date (Next follow-up is a DATE) or timestamp (keeps the time of day). Default: "
                    "timestamp when a Last contact in the book has a time of day, else date")
     p.add_argument("--compact", action="store_true", help="print the statement on one line")
+    add_as_of_argument(p)
     p.set_defaults(func=cmd_sql)
 
     p = sub.add_parser(
@@ -57,20 +58,18 @@ def register(sub: Any) -> None:
                    help="where DuckDB spills to disk (default: a private directory in the system temp)")
     p.add_argument("--threads", type=int, help="DuckDB threads (default: every core)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    p.add_argument("--as-of", type=parse_as_of, metavar="YYYY-MM-DD", dest="as_of",
-                   help="the run's date, recorded in the summary (default today); the SQL model has no rule that "
-                   "reads a date, so scores, ranks and tiers are the same for any date")
+    add_as_of_argument(p)
     p.set_defaults(func=cmd_score)
 
 
-def _book_model(book: Path) -> Any:
-    """The book's model, or None after printing why it cannot be used."""
+def _book_model(book: Path, as_of: Any) -> Any:
+    """The book's model (and its overrides on the as-of date), or None after printing why it cannot be used."""
     from xlscore.commands import print_issues
     from xlscore.issues import ModelError
     from xlscore.sql.book import load_book_model
 
     try:
-        loaded = load_book_model(book)
+        loaded = load_book_model(book, as_of)
     except ModelError as exc:
         print_issues(exc.issues, sys.stderr)
         print(f"{book.name}: {sum(i.severity == 'error' for i in exc.issues)} errors in the model", file=sys.stderr)
@@ -85,10 +84,12 @@ def cmd_sql(args: argparse.Namespace) -> int:
     from sqlglot import exp
     from sqlglot.errors import ParseError
 
+    from xlscore.asof import resolve_as_of
     from xlscore.errors import UsageError
     from xlscore.sql.statement import render, scoring_statement
 
-    loaded = _book_model(args.book)
+    as_of = resolve_as_of(args.as_of)
+    loaded = _book_model(args.book, as_of.day)
     if loaded is None:
         return 1
     try:
@@ -98,7 +99,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
     source = replace(loaded.columns, approved_kind=args.approved_type or loaded.columns.approved_kind,
                      id_kind=args.id_type or loaded.columns.id_kind,
                      last_contact_kind=args.last_contact_type or loaded.columns.last_contact_kind)
-    statement = scoring_statement(loaded.model, source, table)
+    statement = scoring_statement(loaded.model, source, table, overrides=loaded.overrides)
     print(render(statement, args.dialect, pretty=not args.compact) + ";")
     return 0
 
@@ -112,17 +113,18 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise UsageError("--threads must be at least 1")
     if not args.customers.is_file():
         raise UsageError(f"{args.customers}: no such file")
-    loaded = _book_model(args.book)
+    as_of = resolve_as_of(args.as_of)
+    loaded = _book_model(args.book, as_of.day)
     if loaded is None:
         return 1
     options = ScoreOptions(args.engine, args.memory_limit, args.temp_dir, args.threads,
-                           progress=False if args.quiet else None)
+                           progress=False if args.quiet else None, overrides=loaded.overrides)
     report = score_file(loaded.model, args.customers, args.output, options)
     if not args.quiet:
         width = max((len(name) for name, _ in report.tiers), default=4)
         for name, count in report.tiers:
             share = count / report.scored if report.scored else 0.0
             print(f"{name:<{width}}  {count:>12,}  {share:6.1%}")
-        print(f"scored {report.scored:,} of {report.customers:,} customers {resolve_as_of(args.as_of).describe()} "
+        print(f"scored {report.scored:,} of {report.customers:,} customers {as_of.describe()} "
               f"-> {report.output} ({report.seconds:.1f} s, {args.engine})")
     return 0

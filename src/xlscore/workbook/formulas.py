@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 from xlscore.errors import WorkbookError
 from xlscore.model import Model
+from xlscore.overrides import override_columns
 from xlscore.workbook.formula_text import structured_column, text, whole_column
 from xlscore.workbook.layout import Lang
-from xlscore.workbook.live_cache import cache_value, cached_columns, overrides_of
+from xlscore.workbook.live_cache import cache_value, cached_columns
 from xlscore.workbook.live_model import LiveModel, live_model
 from xlscore.workbook.live_pyramid import live_pyramid
 from xlscore.workbook.live_rows import ROW, RowFormulas, value_columns
@@ -74,7 +75,7 @@ def live_sheets(analysis: Analysis) -> list[OutputSheet]:
     customers_table = book.columns.table
     customer_columns = {name: whole_column(customers_table.sheet, customers_table.left + col)
                         for name, col in book.columns.positions.items()}
-    overrides = overrides_of(model, book.customers, result)
+    overrides = None if analysis.overrides is None else override_columns(model.tiers, result, analysis.overrides)
     helpers = _helpers(model, customer_columns, overrides is not None)
     header_of = {key: column.header for key, column in zip(keys, values_table.columns, strict=True)}
     header_of.update({h.key: h.header for h in helpers})

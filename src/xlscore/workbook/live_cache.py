@@ -15,11 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from xlscore.engine import score_customers
 from xlscore.model import Measure, Model
 from xlscore.workbook.live_rows import value_columns
 
-__all__ = ["band_points", "cache_value", "cached_columns", "earned_and_present", "overrides_of", "weights_counted"]
+__all__ = ["band_points", "cache_value", "cached_columns", "earned_and_present", "weights_counted"]
 
 
 def cache_value(value: Any) -> Any:
@@ -101,18 +100,3 @@ def band_points(measure: Measure, values: np.ndarray) -> list[Any]:
             continue
         out.append(next((band.points for band in measure.bands if band.contains(value)), f"no band: {measure.name}"))
     return out
-
-
-def overrides_of(model: Model, customers: pd.DataFrame, result: pd.DataFrame) -> tuple[list[int], list[str]] | None:
-    """Per result row: the overriding tier number (0 = none) and its flag, when tblOverrides set any."""
-    if "Computed tier" not in result.columns:
-        return None
-    rule = score_customers(model, customers).loc[result.index]
-    tier_number = {t.name: k + 1 for k, t in enumerate(model.tiers)}
-    numbers, flags = [], []
-    for final, base, tier in zip(result["Flags"], rule["Flags"], result["Tier"], strict=True):
-        extra = str(final or "")[len(str(base or "")):].removeprefix("; ")
-        overridden = bool(extra) and str(final or "") != str(base or "")
-        numbers.append(tier_number.get(tier, 0) if overridden else 0)
-        flags.append(extra if overridden else "")
-    return numbers, flags

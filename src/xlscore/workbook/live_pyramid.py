@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from xlscore.model import Model
-from xlscore.rounding import excel_round
 from xlscore.workbook.formula_text import row_cell
 from xlscore.workbook.layout import Lang
 from xlscore.workbook.live_cache import cache_value
 from xlscore.workbook.live_model import LiveModel
-from xlscore.workbook.report import pyramid_sheet, tier_summary
+from xlscore.workbook.report import pyramid_label, pyramid_sheet, tier_summary
 from xlscore.workbook.sheetdata import Column, Formula, FreeCell, OutputSheet, OutputTable
 
 if TYPE_CHECKING:
@@ -46,14 +45,14 @@ def live_pyramid(model: Model, result: pd.DataFrame, lang: Lang, as_of: AsOf, li
         lambda k, r: f'COUNTIFS({tiers},{k},{scores},">-1E+307")',
         lambda k, r: f"IF({live.scored_count}>0,{count(r)}/{live.scored_count},0)",
         lambda k, r: f'IF({count(r)}>0,_xlfn.AGGREGATE(15,6,{scores}/({tiers}={k}),1),"")',
-        lambda k, r: f'IF({count(r)}>0,AVERAGEIFS({scores},{tiers},{k}),"")',
+        lambda k, r: f'IF({count(r)}>0,ROUND(AVERAGEIFS({scores},{tiers},{k}),2),"")',
         lambda k, r: f"INDEX({live.tier_policies},{k})",
         lambda k, r: f"INDEX({live.tier_days},{k})",
         lambda k, r: f'{row_cell(1, r)}&": "&{count(r)}&" ("&FIXED({row_cell(3, r)}*100,1,TRUE)&"%)"',
         lambda k, r: f"(MAX($B${first}:$B${last})-{count(r)})/2",
     ]
     cached = [list(c.values) for c in table.columns]
-    cached[7] = [_label(t, c, s) for t, c, s in zip(summary["Tier"], summary["Customers"], summary["Share"],
+    cached[7] = [pyramid_label(t, c, s) for t, c, s in zip(summary["Tier"], summary["Customers"], summary["Share"],
                                                       strict=True)]
     columns = [Column(column.header, [Formula(template(k + 1, first + k), cache_value(v)) for k, v in enumerate(cells)],
                       column.fmt, column.width)
@@ -62,14 +61,6 @@ def live_pyramid(model: Model, result: pd.DataFrame, lang: Lang, as_of: AsOf, li
     cells = [c if (c.row, c.col) != (2, 1) else FreeCell(2, 1, caption) for c in values.cells]
     return OutputSheet(values.name, tables=[OutputTable(table.name, columns, table.row, table.col, table.style)],
                        cells=cells, chart=values.chart)
-
-
-def _label(tier: str, count: int, share: float) -> str:
-    """As FIXED(share × 100, 1) shows it: rounded half away from zero, like Excel.
-
-    FIXED rather than TEXT(…, "0.0%"): TEXT's format code is read in the user's locale.
-    """
-    return f"{tier}: {int(count)} ({excel_round(share * 100, 1):.1f}%)"
 
 
 def _caption(lang: Lang, as_of: AsOf, live: LiveModel, n_scored: int, scheme: str) -> Formula:

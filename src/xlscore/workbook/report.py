@@ -11,6 +11,7 @@ import pandas as pd
 
 from xlscore.issues import Issue
 from xlscore.model import Model
+from xlscore.rounding import excel_round
 from xlscore.workbook.layout import OUTPUT_SHEETS, Lang, header
 from xlscore.workbook.refs import column_letter
 from xlscore.workbook.sheetdata import BarChart, CellValue, Column, ColumnFormat, FreeCell, OutputSheet, OutputTable
@@ -92,7 +93,8 @@ def tier_summary(model: Model, result: pd.DataFrame) -> pd.DataFrame:
             "Customers": len(members),
             "Share": len(members) / total if total else 0.0,
             "Min score": float(members.min()) if len(members) else np.nan,
-            "Average score": float(members.mean()) if len(members) else np.nan,
+            # Rounded like the live sheet's ROUND(AVERAGEIFS(...), 2): the same figure in both modes.
+            "Average score": excel_round(float(members.mean()), 2) if len(members) else np.nan,
             "Policy": tier.policy,
             "Follow-up days": tier.follow_up_days,
         })
@@ -101,7 +103,11 @@ def tier_summary(model: Model, result: pd.DataFrame) -> pd.DataFrame:
 
 
 def pyramid_label(tier: str, count: int, share: float) -> str:
-    return f"{tier}: {count} ({share:.1%})"
+    """``Gold: 5 (31.3%)``: the share rounded half away from zero, as the live sheet's FIXED(share × 100, 1) shows it.
+
+    One rule for both modes (Python's ``{:.1%}`` rounds half to even and would say 31.2%).
+    """
+    return f"{tier}: {int(count)} ({excel_round(share * 100, 1):.1f}%)"
 
 
 def pyramid_sheet(model: Model, summary: pd.DataFrame, lang: Lang, scored: int, as_of: AsOf) -> OutputSheet:
