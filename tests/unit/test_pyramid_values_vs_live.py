@@ -49,3 +49,21 @@ def test_values_and_recalculated_live_pyramid_are_equal_cell_for_cell(tmp_path: 
     assert [(r[0], r[1], r[7]) for r in written[1:]] == [("A", 5, "A: 5 (31.3%)"), ("B", 3, "B: 3 (18.8%)"),
                                                           ("C", 8, "C: 8 (50.0%)")]
     assert written == computed
+
+
+def test_the_pyramid_chart_axis_follows_the_counts(tmp_path: Path) -> None:
+    """A 100 % stacked bar (spacer, counts, spacer): each row totals the widest count, so a bar is
+    count / widest of the width whatever the counts become after live edits; no fixed maximum."""
+    import re
+    import zipfile
+
+    book = write(tmp_path / "book.xlsx", half_share_spec())
+    live = tmp_path / "live.xlsx"
+    retier(book, live, as_of=AS_OF, live=True)
+    with zipfile.ZipFile(live) as package:
+        [chart] = [package.read(n).decode() for n in package.namelist() if n.startswith("xl/charts/chart")]
+    assert '<c:grouping val="percentStacked"/>' in chart
+    series = re.findall(r"<c:ser>.*?</c:ser>", chart)
+    ranges = [re.search(r"<c:val><c:numRef><c:f>([^<]+)</c:f>", s).group(1) for s in series]  # type: ignore[union-attr]
+    assert ranges == ["Pyramid!$I$4:$I$6", "Pyramid!$B$4:$B$6", "Pyramid!$I$4:$I$6"]
+    assert re.findall(r"<c:max val=\"([^\"]+)\"/>", chart) == ["1"]

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from xlscore.engine import scoring_columns
 from xlscore.errors import WorkbookError
 from xlscore.model import Model
 from xlscore.overrides import override_columns
@@ -115,8 +116,7 @@ def _title(lang: Lang) -> str:
 def _column_keys(model: Model, table: OutputTable, extra_headers: Sequence[str],
                  extra_names: Sequence[str]) -> list[str]:
     """The result column behind each column of the values-mode table, in table order."""
-    core = iter(["Customer ID", "Customer", "Owner", "Profile", *(i.name for i in model.indicators),
-                 "Score", "Rank", "Tier", "Policy", "Next follow-up", "Flags"])
+    core = iter(scoring_columns(model))
     extras = dict(zip(extra_headers, extra_names, strict=True))
     return [extras.pop(c.header) if c.header in extras else next(core) for c in table.columns]
 

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xlscore.engine import band_points as engine_band_points
 from xlscore.model import Measure, Model
 from xlscore.workbook.live_rows import value_columns
 
@@ -92,11 +93,8 @@ def earned_and_present(measures: Sequence[Measure], frame: pd.DataFrame,
 
 
 def band_points(measure: Measure, values: np.ndarray) -> list[Any]:
-    """Per customer: the first band's points, or the flag word (engine rule)."""
-    out: list[Any] = []
-    for value in values.tolist():
-        if value != value:
-            out.append(f"missing: {measure.name}")
-            continue
-        out.append(next((band.points for band in measure.bands if band.contains(value)), f"no band: {measure.name}"))
-    return out
+    """Per customer: the band's points, or the flag word, as the engine finds them."""
+    points, matched = engine_band_points(measure, values.astype(np.float64))
+    missing, no_band = f"missing: {measure.name}", f"no band: {measure.name}"
+    return [float(p) if hit else (missing if v != v else no_band)
+            for p, hit, v in zip(points.tolist(), matched.tolist(), values.tolist(), strict=True)]

@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from xlscore.engine import scoring_columns
 from xlscore.issues import Issue
 from xlscore.model import Model
 from xlscore.rounding import excel_round
@@ -40,26 +41,31 @@ def _values(series: pd.Series) -> Sequence[CellValue]:
     return values
 
 
+# Core tblScoring columns other than the indicators: header key, format, width (None: automatic).
+_SCORING_FORMATS: dict[str, tuple[str, ColumnFormat, float | None]] = {
+    "Customer ID": ("customer_id", "general", None), "Customer": ("customer", "general", None),
+    "Owner": ("owner", "general", None), "Profile": ("profile", "general", None),
+    "Score": ("score", "number2", None), "Rank": ("rank", "integer", None), "Tier": ("tier", "general", None),
+    "Policy": ("policy", "general", None), "Flags": ("flags", "general", 40),
+}
+
+
 def scoring_sheet(model: Model, result: pd.DataFrame, lang: Lang,
                   extra: Sequence[ExtraColumn] = (), as_of: AsOf | None = None) -> OutputSheet:
     """tblScoring from A1; with ``as_of``, a status line right of the table says what dates were measured to."""
     spec = OUTPUT_SHEETS["scoring"]
-    head: list[tuple[str, str, ColumnFormat]] = [
-        ("Customer ID", header("customer_id", lang), "general"),
-        ("Customer", header("customer", lang), "general"),
-        ("Owner", header("owner", lang), "general"),
-        ("Profile", header("profile", lang), "general"),
-        *((ind.name, ind.name, "number2") for ind in model.indicators),
-        ("Score", header("score", lang), "number2"),
-        ("Rank", header("rank", lang), "integer"),
-        ("Tier", header("tier", lang), "general"),
-        ("Policy", header("policy", lang), "general"),
-    ]
-    columns = [Column(header, _values(result[name]), fmt) for name, header, fmt in head]
-    follow = excel_serial(result["Next follow-up"].to_numpy(dtype="datetime64[ns]"))
-    columns.append(Column(header("next_follow_up", lang), follow.tolist(), "date", width=14))
-    columns.append(Column(header("flags", lang), _values(result["Flags"]), "general", width=40))
-    names = [name for name, _, _ in head] + ["Next follow-up", "Flags"]
+    names = scoring_columns(model)  # the one column order (engine, UDF table, SQL, live sheet)
+    indicators = {ind.name for ind in model.indicators}
+    columns = []
+    for name in names:
+        if name in indicators:
+            columns.append(Column(name, _values(result[name]), "number2"))
+        elif name == "Next follow-up":
+            follow = excel_serial(result[name].to_numpy(dtype="datetime64[ns]"))
+            columns.append(Column(header("next_follow_up", lang), follow.tolist(), "date", width=14))
+        else:
+            key, fmt, width = _SCORING_FORMATS[name]
+            columns.append(Column(header(key, lang), _values(result[name]), fmt, width=width))
     for col in extra:
         at = names.index(col.after) + 1 if col.after in names else len(names)
         values = result[col.name]
