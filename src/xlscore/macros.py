@@ -20,9 +20,11 @@ from typing import Any
 
 from xlscore.analysis import Analysis, analyse_book
 from xlscore.errors import XlscoreError
+from xlscore.explain import explain_customer
 from xlscore.issues import Issue, ModelError
 from xlscore.livebook.base import LiveBook, LiveTables
 from xlscore.retier import output_sheets
+from xlscore.templates.build import save_template
 from xlscore.workbook.cells import as_text
 from xlscore.workbook.layout import OUTPUT_SHEETS, TABLES, Lang
 from xlscore.workbook.model_reader import column_names
@@ -175,8 +177,6 @@ def _selected_customer(live: LiveBook, analysis: Analysis, source: LiveTables) -
 
 def explain_selection(book: LiveBook | None = None, *, as_of: date | None = None) -> str:
     """Ribbon **Explain**: the selected customer's score traced to its bands and weights (sheet Explain)."""
-    from xlscore.explain import explain_customer
-
     def job(live: LiveBook) -> str:
         analysis = _checked(live, as_of, "explained")
         if isinstance(analysis, str):
@@ -240,8 +240,6 @@ def snapshot(book: LiveBook | None = None, *, as_of: date | None = None, taken_a
 
 def new_from_template(book: LiveBook | None = None, *, lang: Lang | None = None) -> str:
     """Ribbon **New from template**: a new, unsaved scoring workbook (in the caller's language)."""
-    from xlscore.templates.build import save_template
-
     def job(live: LiveBook) -> str:
         chosen: Lang = lang or _lang_of(live)
         # Excel copies a template into the new book, so the file may live in a temporary folder.

@@ -12,9 +12,12 @@ from xlscore.analysis import Analysis, analyse_book, load_extensions
 from xlscore.asof import AsOf
 from xlscore.issues import IssueList, ModelError
 from xlscore.progress import Progress
+from xlscore.workbook.formulas import live_sheets
+from xlscore.workbook.live_model import LIVE_MODEL_SHEET
 from xlscore.workbook.reader import read_book
 from xlscore.workbook.report import issues_sheet, pyramid_sheet, scoring_sheet, tier_summary
 from xlscore.workbook.sheetdata import OutputSheet
+from xlscore.workbook.writer import write_workbook
 
 __all__ = ["RetierReport", "output_sheets", "retier"]
 
@@ -35,8 +38,6 @@ def output_sheets(analysis: Analysis, *, live: bool = False) -> list[OutputSheet
     assert analysis.result is not None
     model, lang, result = analysis.book.model, analysis.book.lang, analysis.result
     if live:
-        from xlscore.workbook.formulas import live_sheets
-
         sheets: list[OutputSheet] = live_sheets(analysis)
     else:
         scored = int(result["Score"].notna().sum())
@@ -63,9 +64,6 @@ def retier(path: Path, target: Path | None = None, *, force: bool = False, as_of
     analysis = analyse_book(book, as_of)
     if not analysis.ok or analysis.result is None:
         raise ModelError(analysis.issues)
-    from xlscore.workbook.live_model import LIVE_MODEL_SHEET
-    from xlscore.workbook.writer import write_workbook
-
     progress.stage(f"building the sheets of {len(analysis.result):,} customers")
     sheets = output_sheets(analysis, live=live)
     progress.stage(f"writing {(target or path).name}", total=sum(_rows_written(sheet) for sheet in sheets))

@@ -242,7 +242,9 @@ def test_retier_through_the_excel_adapter_reads_each_table_once_and_writes_each_
     headers = [scoring.cells.get((1, c)) for c in range(1, width + 1)]
     score, follow_up = headers.index("'Score") + 1, headers.index("'Next follow-up") + 1
     assert scoring.cells[2, 1] == "'K001" and scoring.cells[2, score] == 96.0  # text keeps its apostrophe
-    assert [(t.name, t.range.row, t.range.last) for t in scoring.tables] == [("tblScoring", 1, (6, width))]
+    # the table ends before the as-of status line, which is one blank column to its right
+    assert [(t.name, t.range.row, t.range.last) for t in scoring.tables] == [("tblScoring", 1, (6, width - 2))]
+    assert str(scoring.cells[1, width]).startswith("'Scored 5 of 5 customers as of 2026-05-01")
     assert f"number_format Scoring!R2C{follow_up}=yyyy-mm-dd" in book.log.calls
 
 

@@ -12,12 +12,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from xlscore.analysis import analyse
 from xlscore.errors import UsageError
 from xlscore.history.names import MIGRATION
 from xlscore.history.periods import Period, parse_period, quarter_of
 from xlscore.history.stage import load_history, period_sheet, set_movement
 from xlscore.history.store import History, history_sheet, snapshot_rows, with_snapshot
 from xlscore.issues import Issue, IssueList, ModelError
+from xlscore.retier import output_sheets
+from xlscore.workbook.writer import write_workbook
 
 if TYPE_CHECKING:
     from xlscore.analysis import Analysis
@@ -48,8 +51,6 @@ def snapshot_sheets(analysis: Analysis, period: Period | str, taken_at: datetime
     with a warning in ``analysis.issues``. History rows that cannot be read back would be
     lost by the rewrite, so they raise :class:`ModelError` naming their cells.
     """
-    from xlscore.retier import output_sheets
-
     result = analysis.result
     if result is None:
         raise ModelError(analysis.issues)
@@ -91,9 +92,6 @@ def take_snapshot(path: Path, period: Period | str | None = None, *, target: Pat
 
     ``taken_at`` is the wall-clock time the snapshot is written ("Taken at"), not a rule's date.
     """
-    from xlscore.analysis import analyse
-    from xlscore.workbook.writer import write_workbook
-
     current = as_period(period) if period is not None else None
     analysis = analyse(path, as_of)
     if not analysis.ok or analysis.result is None:

@@ -13,11 +13,15 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from xlscore.history.names import OVERRIDES
+from xlscore.history.overrides import read_overrides
 from xlscore.issues import Issue, IssueList, ModelError
 from xlscore.model import Model
 from xlscore.overrides import Override
 from xlscore.sql.source import META_KEYS, SourceColumns, value_columns
+from xlscore.workbook.customers_reader import CustomerColumns
 from xlscore.workbook.layout import HEADERS, TABLES
+from xlscore.workbook.reader import read_book
 
 __all__ = ["BookModel", "load_book_model"]
 
@@ -35,10 +39,6 @@ def load_book_model(path: Path, as_of: date) -> BookModel:
 
     :class:`ModelError` when the model or tblOverrides is broken.
     """
-    from xlscore.history.names import OVERRIDES
-    from xlscore.history.overrides import read_overrides
-    from xlscore.workbook.reader import read_book
-
     book = read_book(path)
     blocking = IssueList(issue for issue in book.issues.errors if not _customer_row_issue(issue, book.columns))
     if blocking or not book.model.indicators or not book.model.profiles:
@@ -79,8 +79,6 @@ def _kinds(cells: Callable[[str], list[object]]) -> dict[str, Any]:
 
 def _customer_row_issue(issue: Issue, columns: object) -> bool:
     """An issue about a data row of tblCustomers (below its header)."""
-    from xlscore.workbook.customers_reader import CustomerColumns
-
     ref = issue.ref
     if ref is None:
         return False

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from sqlglot import exp
 
 from xlscore.engine import SCORING_TAIL
+from xlscore.issues import Issue, ModelError
 from xlscore.model import Indicator, Measure, Model
 from xlscore.overrides import Override
 from xlscore.sql.expressions import (
@@ -319,7 +320,8 @@ class _Builder:
                 values.append(None)
                 continue
             if not float(days).is_integer():
-                raise ValueError(f"tier {tier.name!r}: Follow-up days {days} is not a whole number")
+                raise ModelError([Issue("error", tier.ref, f"Follow-up days {days:g} of tier {tier.name!r} is not a "
+                                        "whole number of days: SQL adds whole days; round it", "follow-up-days")])
             if self.source.last_contact_kind == "date":
                 shifted = exp.DateAdd(this=col("x_last"), expression=number(int(days)), unit=exp.var("DAY"))
                 values.append(cast(shifted, exp.DataType.Type.DATE))
@@ -399,7 +401,8 @@ def scoring_statement(model: Model, source: SourceColumns | None = None,
     (None when it has none), applied as literals after tiering, as the engine applies them.
     """
     if not model.indicators or not model.profiles:
-        raise ValueError("the model has no indicator or no weight profile")
+        raise ModelError([Issue("error", None, "the model has no indicator or no weight profile: fill tblIndicators "
+                                "and tblWeights", "empty-model")])
     source = source or SourceColumns.named_as_model(model, model.lang)
     builder = _Builder(model, source, overrides)
     from_table = exp.to_table(table, dialect=dialect) if isinstance(table, str) else table
