@@ -16,7 +16,7 @@ import pytest
 from xlscore import macros, udfs
 from xlscore.analysis import analyse
 from xlscore.engine import scoring_columns
-from xlscore.livebook.xlwings_book import CHART_NAME, XlwingsBook
+from xlscore.openbook.xlwings_book import CHART_NAME, XlwingsBook
 from xlscore.udf_inputs import clear_caches
 
 TABLES = ("tblCustomers", "tblIndicators", "tblWeights", "tblBands", "tblTiers")

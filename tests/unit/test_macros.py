@@ -14,7 +14,7 @@ import pytest
 
 from tests.fixtures.books import BAND_HEAD, INDICATOR_HEAD, TIER_HEAD, BookSpec
 from xlscore import macros
-from xlscore.livebook import MemoryBook
+from xlscore.openbook import MemoryBook
 from xlscore.workbook.layout import TABLES
 
 TODAY = date(2026, 5, 1)

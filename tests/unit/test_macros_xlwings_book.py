@@ -16,7 +16,7 @@ import xlwings as xw
 
 from tests.unit.test_macros import TODAY, memory_book
 from xlscore import macros
-from xlscore.livebook.xlwings_book import CHART_NAME, XlwingsBook
+from xlscore.openbook.xlwings_book import CHART_NAME, XlwingsBook
 from xlscore.workbook.refs import column_index
 
 
