@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat
 import tempfile
 import xml.etree.ElementTree as ElementTree
 import zipfile
@@ -20,7 +21,13 @@ from pathlib import Path
 
 from xlscore import __version__
 from xlscore.addin.errors import AddinError
-from xlscore.addin.parts import SHEET_CODE_NAME, WORKBOOK_CODE_NAME, package_parts
+from xlscore.addin.parts import (
+    CUSTOM_UI_PARTS,
+    RUNTIME_VERSION_LABEL,
+    SHEET_CODE_NAME,
+    WORKBOOK_CODE_NAME,
+    package_parts,
+)
 from xlscore.addin.runtime import XlwingsRuntime, load_xlwings_runtime
 from xlscore.addin.wrappers import UdfModuleNotFoundError, collect_udfs, wrapper_module_source
 from xlscore.vba import (
@@ -51,10 +58,6 @@ DEFAULT_UDF_MODULE = "xlscore.udfs"
 VBA_PROJECT_NAME = "xlscore"
 CUSTOM_UI_SOURCE = "customUI.xml"
 _ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can hold
-_CUSTOM_UI_NAMESPACES = (
-    "http://schemas.microsoft.com/office/2006/01/customui",
-    "http://schemas.microsoft.com/office/2009/07/customui",
-)
 
 
 @dataclass(frozen=True)
@@ -80,16 +83,19 @@ def addin_source_dir() -> Path:
     raise AddinError(f"the add-in sources ({CUSTOM_UI_SOURCE} and its VBA modules) are not installed")
 
 
-def _ribbon_callbacks(custom_ui: bytes) -> tuple[str, ...]:
+def _ribbon(custom_ui: bytes) -> tuple[str, tuple[str, ...]]:
+    """The ribbon's customUI namespace and its onAction callbacks."""
     try:
         root = ElementTree.fromstring(custom_ui)
     except ElementTree.ParseError as error:
         raise AddinError(f"addin/{CUSTOM_UI_SOURCE} is not well-formed XML: {error}") from None
-    if not any(root.tag == f"{{{namespace}}}customUI" for namespace in _CUSTOM_UI_NAMESPACES):
+    namespace = next((ns for ns in CUSTOM_UI_PARTS if root.tag == f"{{{ns}}}customUI"), None)
+    if namespace is None:
         raise AddinError(
-            f"addin/{CUSTOM_UI_SOURCE}: the root must be customUI in the Office customui namespace"
+            f"addin/{CUSTOM_UI_SOURCE}: the root must be customUI in one of the Office customui namespaces "
+            f"{', '.join(CUSTOM_UI_PARTS)}"
         )
-    return tuple(element.attrib["onAction"] for element in root.iter() if "onAction" in element.attrib)
+    return namespace, tuple(element.attrib["onAction"] for element in root.iter() if "onAction" in element.attrib)
 
 
 def _check_callbacks_exist(callbacks: tuple[str, ...], modules: list[VbaModule]) -> None:
@@ -149,7 +155,7 @@ def build_addin(
     source_dir = source_dir or addin_source_dir()
     runtime = load_xlwings_runtime(xlwings_dir)
     custom_ui = (source_dir / CUSTOM_UI_SOURCE).read_bytes()
-    callbacks = _ribbon_callbacks(custom_ui)
+    custom_ui_namespace, callbacks = _ribbon(custom_ui)
     hand_written = _hand_written_modules(source_dir)
     notes: list[str] = []
     try:
@@ -162,12 +168,16 @@ def build_addin(
     _check_callbacks_exist(callbacks, list(project.modules))
     about = [
         f"xlscore add-in {__version__}",
-        f"xlwings VBA runtime {runtime.version}",
+        f"{RUNTIME_VERSION_LABEL}{runtime.version}",
         f"UDFs from {udf_module}: {', '.join(u.name for u in udfs) or 'none'}",
         f"Settings: {runtime.project_name}.conf, written by: xlscore addin install",
     ]
     parts = package_parts(
-        custom_ui=custom_ui, vba_project=build_vba_project_bin(project), version=__version__, about=about
+        custom_ui=custom_ui,
+        custom_ui_namespace=custom_ui_namespace,
+        vba_project=build_vba_project_bin(project),
+        version=__version__,
+        about=about,
     )
     return AddinBuild(
         data=_zip_package(parts),
@@ -181,13 +191,29 @@ def build_addin(
     )
 
 
+def _file_mode(path: Path) -> int:
+    """The mode a file written here should have: the replaced file's, else the umask's (0644 as a rule)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0o022)  # reading the umask means setting it; it is set back at once
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_addin(path: Path, data: bytes) -> None:
-    """Write the add-in file atomically: a half-written .xlam never replaces a good one."""
+    """Write the add-in file atomically: a half-written .xlam never replaces a good one.
+
+    A temporary file is private (0600); the add-in gets the mode an ordinary new file would
+    get, so that Excel under another account, a file share or a release upload can read it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _file_mode(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
+        os.chmod(temporary, mode)
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
