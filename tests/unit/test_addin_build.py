@@ -141,7 +141,34 @@ def test_every_ribbon_callback_has_its_sub_calling_its_macro(parts: dict[str, by
             re.M | re.S,
         )
         assert body is not None, f"no Sub {sub_name} in module {module_name}"
-        assert body.group(1).strip() == f'RunPython "import xlscore.macros; xlscore.macros.{macro}()"'
+        assert f'RunPython "import xlscore.macros; xlscore.macros.{macro}()"\r\n' in body.group(1)
+
+
+def callback_body(modules: dict[str, str], callback: str) -> list[str]:
+    module_name, sub_name = callback.split(".")
+    pattern = rf"^Sub {sub_name}\(control As IRibbonControl\)\r\n(.*?)^End Sub"
+    body = re.search(pattern, modules[module_name], re.M | re.S)
+    assert body is not None, f"no Sub {sub_name} in module {module_name}"
+    return [line.strip() for line in body.group(1).split("\r\n") if line.strip() and not line.strip().startswith("'")]
+
+
+def test_every_ribbon_callback_guards_against_no_open_workbook(
+    parts: dict[str, bytes], modules: dict[str, str]
+) -> None:
+    """With no workbook open ActiveWorkbook is Nothing: VBA error 91 unless checked before RunPython."""
+    for button in buttons(parts):
+        lines = callback_body(modules, button.attrib["onAction"])
+        guard = lines.index("If ActiveWorkbook Is Nothing Then")
+        run = next(i for i, line in enumerate(lines) if line.startswith("RunPython "))
+        end_if = lines.index("End If", guard)
+        assert guard < end_if < run, button.attrib["label"]
+        handling = lines[guard + 1 : end_if]
+        if button.attrib["label"] == "New from template":  # must work with no book: it lends RunPython one
+            assert handling == ["Set lent = Workbooks.Add"]
+            assert lines[run + 1 :] == ["If Not lent Is Nothing Then lent.Close SaveChanges:=False"]
+        else:
+            assert handling[-1] == "Exit Sub" and handling[0].startswith("XlscoreNeedsWorkbook ")
+            assert lines[run + 1 :] == []
 
 
 def test_xlwings_runtime_reads_back_byte_for_byte_as_installed(modules: dict[str, str]) -> None:
