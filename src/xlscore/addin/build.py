@@ -21,6 +21,7 @@ from pathlib import Path
 
 from xlscore import __version__
 from xlscore.addin.errors import AddinError
+from xlscore.addin.macro_options import workbook_open_code
 from xlscore.addin.parts import (
     CUSTOM_UI_PARTS,
     RUNTIME_VERSION_LABEL,
@@ -29,7 +30,7 @@ from xlscore.addin.parts import (
     package_parts,
 )
 from xlscore.addin.runtime import XlwingsRuntime, load_xlwings_runtime
-from xlscore.addin.wrappers import UdfModuleNotFoundError, collect_udfs, wrapper_module_source
+from xlscore.addin.wrappers import UdfModuleNotFoundError, UdfSpec, collect_udfs, wrapper_module_source
 from xlscore.vba import (
     OFFICE_REFERENCE,
     STDOLE_REFERENCE,
@@ -120,10 +121,13 @@ def _hand_written_modules(source_dir: Path) -> list[VbaModule]:
 
 
 def _vba_project(
-    runtime: XlwingsRuntime, hand_written: list[VbaModule], udf_wrappers: str | None
+    runtime: XlwingsRuntime, hand_written: list[VbaModule], udfs: tuple[UdfSpec, ...], udf_wrappers: str | None
 ) -> VbaProject:
+    workbook_code = workbook_open_code(udfs)
     modules = [
-        VbaModule(document_module_source(WORKBOOK_CODE_NAME, WORKBOOK_DOCUMENT_BASE), ModuleKind.DOCUMENT),
+        VbaModule(
+            document_module_source(WORKBOOK_CODE_NAME, WORKBOOK_DOCUMENT_BASE, workbook_code), ModuleKind.DOCUMENT
+        ),
         VbaModule(document_module_source(SHEET_CODE_NAME, WORKSHEET_DOCUMENT_BASE), ModuleKind.DOCUMENT),
         *runtime.modules,
         *hand_written,
@@ -164,7 +168,7 @@ def build_addin(
     except UdfModuleNotFoundError:
         udfs, udf_wrappers = (), None
         notes.append(f"{udf_module} does not exist yet: the add-in has no UDFs")
-    project = _vba_project(runtime, hand_written, udf_wrappers)
+    project = _vba_project(runtime, hand_written, udfs, udf_wrappers)
     _check_callbacks_exist(callbacks, list(project.modules))
     about = [
         f"xlscore add-in {__version__}",
