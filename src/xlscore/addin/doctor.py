@@ -56,7 +56,7 @@ def _trusted_location(target: InstallTarget, locations_disabled: bool | None) ->
 
 def _zone_id(path: Path) -> int | None:
     """The Mark of the Web: the Zone.Identifier stream of the file (on NTFS: ``path:Zone.Identifier``)."""
-    stream = path.with_name(path.name + ":Zone.Identifier")
+    stream = Path(f"{path}:Zone.Identifier")
     try:
         text = stream.read_text(encoding="utf-8", errors="replace")
     except OSError:
