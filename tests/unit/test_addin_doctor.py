@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from xlscore.addin.doctor import Check, doctor, format_checks
+from xlscore.addin.errors import AddinError
 from xlscore.addin.install import InstallTarget, install, install_target
 from xlscore.addin.runtime import installed_xlwings
 
@@ -110,3 +111,16 @@ def test_macos_checks_the_applescript(tmp_path: Path) -> None:
     script = tmp_path / "Library/Application Scripts/com.microsoft.Excel" / f"xlwings-{XLWINGS.version}.applescript"
     script.unlink()
     assert not checks_of(target, this_python=python, exists={python}.__contains__)["AppleScript"].ok
+
+
+def test_macos_refusing_access_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = install_target("myaddin", platform="darwin", home=tmp_path)
+
+    def refused(path: Path) -> bytes:
+        raise PermissionError(1, "Operation not permitted", str(path))
+
+    target.config_file.parent.mkdir(parents=True)
+    target.config_file.write_bytes(b"")
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    with pytest.raises(AddinError, match=r"macOS did not allow this program to use .*myaddin\.conf"):
+        checks_of(target, this_python="/usr/bin/python3")

@@ -179,6 +179,19 @@ def doctor(
     trusted_locations_disabled: bool | None = None,
 ) -> list[Check]:
     """Every check for this target; ``exists`` tells whether a file of the Excel machine exists."""
+    try:
+        return _checks(target, xlwings, this_python, exists, trusted_locations_disabled)
+    except PermissionError as error:  # macOS guards Excel's containers
+        raise AddinError(target.cannot_write(error.filename)) from None
+
+
+def _checks(
+    target: InstallTarget,
+    xlwings: InstalledXlwings,
+    this_python: str,
+    exists: Callable[[str], bool],
+    trusted_locations_disabled: bool | None,
+) -> list[Check]:
     config_data = target.config_file.read_bytes() if target.config_file.is_file() else None
     lines = decode_config(config_data, target.code_page).splitlines() if config_data is not None else []
     configured = config_value(lines, target.interpreter_key)
