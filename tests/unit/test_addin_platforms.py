@@ -112,6 +112,9 @@ def test_macos_settings_use_the_mac_code_page(addin: bytes, tmp_path: Path) -> N
     assert target.code_page == "mac-roman"
     run(addin, target, python="/Users/ana/Développement/env/bin/python", xlwings=XLWINGS)
     assert b"/Users/ana/D\x8eveloppement/env/bin/python" in target.config_file.read_bytes()
+    # the same folder as macOS names it on disk (decomposed: e + combining acute accent)
+    run(addin, target, python="/Users/ana/De\u0301veloppement/env/bin/python", xlwings=XLWINGS)
+    assert b"/Users/ana/D\x8eveloppement/env/bin/python" in target.config_file.read_bytes()
 
 
 def test_an_existing_utf8_file_is_read_and_rewritten_in_the_code_page(addin: bytes, tmp_path: Path) -> None:

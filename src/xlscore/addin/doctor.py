@@ -111,7 +111,10 @@ def _interpreter(
     if not exists(configured):
         detail = f"{key} is {configured}, which does not exist"
         return Check("Interpreter", False, detail, f"{_INSTALL} from the Python to use")
-    same = configured.lower() == this_python.lower() if target.system == "windows" else configured == this_python
+    if target.system == "windows":
+        same = configured.lower() == this_python.lower()
+    else:
+        same = target.setting(configured) == target.setting(this_python)
     if not same:
         return Check(
             "Interpreter",

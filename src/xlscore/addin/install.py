@@ -151,7 +151,7 @@ def _install(
     xlwings: InstalledXlwings,
     dry_run: bool,
 ) -> list[str]:
-    settings = {target.interpreter_key: interpreter, UDF_MODULES_KEY: udf_modules}
+    settings = {target.interpreter_key: target.setting(interpreter), UDF_MODULES_KEY: udf_modules}
     for key, value in settings.items():
         if '"' in value:
             raise AddinError(f"{key} cannot hold a double quote: {value}")

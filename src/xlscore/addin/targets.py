@@ -12,6 +12,7 @@ import codecs
 import locale
 import os
 import sys
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +65,15 @@ class InstallTarget:
     @property
     def newline(self) -> str:
         return "\r\n" if self.system == "windows" else "\n"
+
+    def setting(self, value: str) -> str:
+        """A value as the settings file should hold it.
+
+        macOS file names come decomposed (``e`` + combining accent, NFD), which Mac Roman
+        cannot hold; its file systems find a path in either form, so macOS values are
+        composed (NFC). Windows keeps paths exactly: NTFS tells the two forms apart.
+        """
+        return unicodedata.normalize("NFC", value) if self.system == "macos" else value
 
     def cannot_write(self, path: Path | str | None) -> str:
         """What to do when the system refuses to let us write or read ``path``."""
