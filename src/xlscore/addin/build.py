@@ -23,6 +23,7 @@ from xlscore import __version__
 from xlscore.addin.errors import AddinError
 from xlscore.addin.macro_options import workbook_open_code
 from xlscore.addin.parts import (
+    ADDIN_FILE_NAME,
     CUSTOM_UI_PARTS,
     RUNTIME_VERSION_LABEL,
     SHEET_CODE_NAME,
@@ -54,7 +55,6 @@ __all__ = [
     "write_addin",
 ]
 
-ADDIN_FILE_NAME = "xlscore.xlam"
 DEFAULT_UDF_MODULE = "xlscore.udfs"
 VBA_PROJECT_NAME = "xlscore"
 CUSTOM_UI_SOURCE = "customUI.xml"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 __all__ = [
+    "ADDIN_FILE_NAME",
     "ADDIN_WORKBOOK_CONTENT_TYPE",
     "CUSTOM_UI_PARTS",
     "RUNTIME_VERSION_LABEL",
@@ -28,6 +29,7 @@ __all__ = [
     "runtime_version_of",
 ]
 
+ADDIN_FILE_NAME = "xlscore.xlam"
 ADDIN_WORKBOOK_CONTENT_TYPE = "application/vnd.ms-excel.addin.macroEnabled.main+xml"
 VBA_PROJECT_PART = "xl/vbaProject.bin"
 WORKBOOK_CODE_NAME = "ThisWorkbook"

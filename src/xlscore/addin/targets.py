@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xlscore.addin.errors import AddinError
+from xlscore.addin.parts import ADDIN_FILE_NAME
 
 __all__ = [
     "MACOS_APPLESCRIPT_DIR",
@@ -30,7 +31,6 @@ __all__ = [
     "trusted_locations_disabled",
 ]
 
-ADDIN_FILE_NAME = "xlscore.xlam"
 RECORD_FILE_NAME = "addin-install.json"
 MACOS_STARTUP_DIR = (
     "Library/Group Containers/UBF8T346G9.Office/User Content.localized/Startup.localized/Excel"
