@@ -134,6 +134,7 @@ def CUSTOMER_EXPLAIN(customer_id: Any, customers: Any, indicators: Any, weights:
 
 
 @xw.func(category=_CATEGORY)
+@xw.arg("header", doc="optional: FALSE leaves out the header row (default TRUE)")
 @_override_arguments
 @_table_arguments
 def XLSCORE_TABLE(customers: Any, indicators: Any, weights: Any, bands: Any, tiers: Any,
