@@ -25,6 +25,9 @@ PLUGIN_COMMANDS: tuple[str, ...] = (
 
 Handler = Callable[[argparse.Namespace], int]
 
+EXTEND_HELP = ("take rows typed right below an input table (tblCustomers, tblBands, ...) into the table, "
+               "in the written book too")
+
 
 def _path(text: str) -> Path:
     return Path(text).expanduser()
@@ -43,7 +46,9 @@ def _core_commands(sub: Any) -> None:
                        "it (in place, with a backup) or into -o OUT. With validation errors nothing is written.")
     p.add_argument("book", type=_path, help="the workbook (.xlsx / .xlsm)")
     p.add_argument("-o", "--output", type=_path, help="write the result here and leave BOOK untouched")
-    p.add_argument("--force", action="store_true", help="write even if Excel has the book open")
+    p.add_argument("--force", action="store_true",
+                   help="write even if Excel has the book open; replace an existing OUT (it is kept as OUT.bak1)")
+    p.add_argument("--extend-tables", action="store_true", help=EXTEND_HELP)
     p.add_argument("--live", action="store_true",
                    help="write tblScoring as native Excel formulas that follow edits without Python")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
@@ -54,6 +59,8 @@ def _core_commands(sub: Any) -> None:
                        description="Check the model and customers; exit 1 when there are errors.")
     p.add_argument("book", type=_path)
     p.add_argument("--json", action="store_true", help="print the issues as JSON")
+    p.add_argument("--extend-tables", action="store_true", help="check rows typed right below an input table "
+                   "as part of it, as retier --extend-tables would")
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_validate"))
 
     p = sub.add_parser("explain", help="trace one customer's score to its bands and weights",
@@ -71,6 +78,7 @@ def _core_commands(sub: Any) -> None:
     p.add_argument("--customers", type=int, default=300, help="number of customers (default 300)")
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     p.add_argument("--lang", choices=("en", "zh"), default="en")
+    p.add_argument("--force", action="store_true", help="replace an existing OUTPUT (it is kept as OUTPUT.bak1)")
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_demo"))
 
 
@@ -110,6 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         code: int = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
         return code
     except XlscoreError as exc:
         print(f"xlscore: {exc}", file=sys.stderr)
@@ -117,6 +126,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("xlscore: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """The output was piped into a reader that closed early (``| head``): stop quietly.
+
+    Standard output is pointed at the null device so that the interpreter's last flush
+    does not fail a second time; what was done (a book written) stands.
+    """
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 if __name__ == "__main__":

@@ -6,14 +6,19 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 import pandas as pd
 
 from xlscore.errors import UsageError
 from xlscore.issues import Issue, ModelError
 
-__all__ = ["cmd_demo", "cmd_explain", "cmd_new", "cmd_retier", "cmd_validate", "print_issues"]
+if TYPE_CHECKING:
+    from xlscore.workbook.writer import WriteReport
+
+__all__ = ["check_book_output", "cmd_demo", "cmd_explain", "cmd_new", "cmd_retier", "cmd_validate",
+           "print_issues", "written_text"]
 
 
 def print_issues(issues: Sequence[Issue], stream: TextIO | None = None) -> None:
@@ -27,13 +32,48 @@ def _issues_json(issues: Sequence[Issue]) -> list[dict[str, str]]:
             for i in issues]
 
 
+def check_book_output(book: Path, output: Path | None, force: bool) -> None:
+    """Before any work: the book's folder takes the new book (in place), or ``output`` is a new
+    file in a folder that exists and can be written (an existing one only with ``force``)."""
+    from xlscore.workbook.atomic import check_output
+
+    if output is None or _same_file(book, output):
+        check_output(book)
+    else:
+        check_output(output, force=force, replaces=False)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def written_text(written: WriteReport) -> str:
+    """Where the book went and where the book it replaced is kept, for the last line of a command."""
+    kept = []
+    if written.unchanged:
+        kept.append("unchanged: it already held this result")
+    if written.backup is not None:
+        kept.append(f"backup: {written.backup}")
+    if written.original is not None:
+        kept.append(f"before xlscore: {written.original}")
+    return f"{written.target}" + (f" ({'; '.join(kept)})" if kept else "")
+
+
+def print_notes(written: WriteReport) -> None:
+    for note in written.notes:
+        print(f"note: {note}")
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from xlscore.templates.build import save_template
+    from xlscore.workbook.atomic import check_output
 
-    if args.path.exists() and not args.force:
-        raise UsageError(f"{args.path} exists: choose another name or pass --force to overwrite it")
     if args.path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise UsageError(f"{args.path}: a template is an .xlsx file")
+    check_output(args.path, force=args.force, replaces=False)
     save_template(args.path, args.lang)
     print(f"wrote template {args.path} ({args.lang}): paste customers into the Customers table, then run "
           f"`xlscore retier {args.path}`")
@@ -43,7 +83,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from xlscore.retier import analyse
 
-    analysis = analyse(args.book)
+    analysis = analyse(args.book, extend_tables=args.extend_tables)
     if args.json:
         print(json.dumps({"ok": analysis.ok, "issues": _issues_json(analysis.issues)}, ensure_ascii=False, indent=2))
     else:
@@ -67,10 +107,12 @@ def cmd_retier(args: argparse.Namespace) -> int:
     from xlscore.progress import Progress
     from xlscore.retier import retier
 
+    check_book_output(args.book, args.output, args.force)
     try:
         # A progress line on stderr when it is a terminal; none with --quiet / --json.
         with Progress(sys.stderr, enabled=False if args.quiet or args.json else None) as progress:
-            report = retier(args.book, args.output, force=args.force, live=args.live, progress=progress)
+            report = retier(args.book, args.output, force=args.force, live=args.live, progress=progress,
+                            extend_tables=args.extend_tables)
     except ModelError as exc:
         if args.json:
             print(json.dumps({"ok": False, "issues": _issues_json(exc.issues)}, ensure_ascii=False, indent=2))
@@ -82,6 +124,8 @@ def cmd_retier(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({
             "ok": True, "target": str(report.target), "backup": str(report.backup) if report.backup else None,
+            "original": str(report.written.original) if report.written.original else None,
+            "unchanged": report.written.unchanged, "notes": list(report.written.notes),
             "customers": report.customers, "scored": report.scored,
             "tiers": [{"tier": r["Tier"], "customers": int(r["Customers"]), "share": float(r["Share"])}
                       for r in report.summary.to_dict("records")],
@@ -90,8 +134,8 @@ def cmd_retier(args: argparse.Namespace) -> int:
     elif not args.quiet:
         print_issues(report.issues.warnings)
         print(_summary_text(report.summary))
-        backup = f" (backup: {report.backup.name})" if report.backup else ""
-        print(f"scored {report.scored} of {report.customers} customers -> {report.target}{backup}")
+        print_notes(report.written)
+        print(f"scored {report.scored} of {report.customers} customers -> {written_text(report.written)}")
     return 0
 
 
@@ -116,13 +160,17 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from xlscore.retier import retier
     from xlscore.templates.demo import write_demo_book
+    from xlscore.workbook.atomic import check_output, unfinished_write
 
     if args.customers < 1:
         raise UsageError("--customers must be at least 1")
+    check_output(args.output, force=args.force, replaces=False)
     raw = args.output.with_name(f".{args.output.name}.demo-input.xlsx")
     try:
         write_demo_book(raw, args.customers, args.seed, args.lang)
         report = retier(raw, args.output, force=True)
+    except OSError as exc:  # a full disk while saving the input book
+        raise unfinished_write(args.output, exc) from None
     finally:
         raw.unlink(missing_ok=True)
     print(_summary_text(report.summary))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -16,6 +17,9 @@ from xlscore.validate import result_warnings
 from xlscore.workbook.reader import Book, read_book
 from xlscore.workbook.report import issues_sheet, pyramid_sheet, scoring_sheet, tier_summary
 from xlscore.workbook.sheetdata import ColumnFormat, OutputSheet
+
+if TYPE_CHECKING:
+    from xlscore.workbook.writer import WriteReport
 
 __all__ = ["Analysis", "ExtraColumn", "RetierReport", "analyse", "analyse_book", "output_sheets", "retier"]
 
@@ -51,11 +55,15 @@ class RetierReport:
     scored: int
     summary: pd.DataFrame
     issues: IssueList
+    written: WriteReport
 
 
-def analyse(path: Path, today: date | None = None) -> Analysis:
-    """Read and validate the book; score it when it has no errors."""
-    return analyse_book(read_book(path), today)
+def analyse(path: Path, today: date | None = None, *, extend_tables: bool = False) -> Analysis:
+    """Read and validate the book; score it when it has no errors.
+
+    ``extend_tables`` reads rows typed right below an input table as part of it.
+    """
+    return analyse_book(read_book(path, extend_tables=extend_tables), today)
 
 
 def analyse_book(book: Book, today: date | None = None) -> Analysis:
@@ -95,14 +103,16 @@ def output_sheets(analysis: Analysis, today: date, *, live: bool = False) -> lis
 
 
 def retier(path: Path, target: Path | None = None, *, force: bool = False, today: date | None = None,
-           live: bool = False, progress: Progress | None = None) -> RetierReport:
+           live: bool = False, progress: Progress | None = None, extend_tables: bool = False) -> RetierReport:
     """Score the book and write Scoring, Pyramid and Issues into ``target`` (default: in place).
 
     ``progress`` is told each stage (reading, scoring, writing rows) as it starts.
+    ``extend_tables`` takes rows typed right below an input table into it, in the written
+    book too.
     """
     progress = progress or Progress.off()
     progress.stage(f"reading {path.name}")
-    book = read_book(path)
+    book = read_book(path, extend_tables=extend_tables)
     progress.stage(f"checking and scoring {len(book.customers):,} customers")
     analysis = analyse_book(book, today)
     if not analysis.ok or analysis.result is None:
@@ -116,7 +126,7 @@ def retier(path: Path, target: Path | None = None, *, force: bool = False, today
     # A values run leaves no live helper sheet behind from an earlier `--live` run.
     stale = () if live else (LIVE_MODEL_SHEET[analysis.book.lang],)
     written = write_workbook(path, sheets, target=target, force=force, full_calc_on_load=live,
-                             remove=stale, progress=progress.advance)
+                             remove=stale, progress=progress.advance, resize_tables=book.resized_tables)
     result = analysis.result
     return RetierReport(
         target=written.target,
@@ -125,6 +135,7 @@ def retier(path: Path, target: Path | None = None, *, force: bool = False, today
         scored=int(result["Score"].notna().sum()),
         summary=tier_summary(analysis.book.model, result),
         issues=analysis.issues,
+        written=written,
     )
 
 

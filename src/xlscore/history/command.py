@@ -14,6 +14,9 @@ from typing import Any
 __all__ = ["cmd_plan", "cmd_snapshot", "register"]
 
 
+_FORCE = "write even if Excel has the book open; replace an existing OUT"
+
+
 def _path(text: str) -> Path:
     return Path(text).expanduser()
 
@@ -38,7 +41,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--period", help="2026-Q3 (quarter), 2026-07 (month), 2026-H2 or 2026; default: the current "
                    "quarter")
     p.add_argument("-o", "--output", type=_path, help="write the result here and leave BOOK untouched")
-    p.add_argument("--force", action="store_true", help="write even if Excel has the book open")
+    p.add_argument("--force", action="store_true", help=_FORCE)
     p.set_defaults(func=cmd_snapshot)
 
     p = subparsers.add_parser(
@@ -50,7 +53,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--owner", help="only this owner's customers (case-insensitive)")
     p.add_argument("--ics", type=_path, metavar="FILE", help="also write the plan as an iCalendar file (.ics)")
     p.add_argument("-o", "--output", type=_path, help="write the result here and leave BOOK untouched")
-    p.add_argument("--force", action="store_true", help="write even if Excel has the book open")
+    p.add_argument("--force", action="store_true", help=_FORCE + " or FILE")
     p.set_defaults(func=cmd_plan)
 
 
@@ -61,9 +64,11 @@ def _print_issues(issues: Any) -> None:
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
+    from xlscore.commands import check_book_output, print_notes, written_text
     from xlscore.history.snapshot import take_snapshot
     from xlscore.issues import ModelError
 
+    check_book_output(args.book, args.output, args.force)
     try:
         report = take_snapshot(args.book, args.period, target=args.output, force=args.force)
     except ModelError as exc:
@@ -71,7 +76,8 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         print(f"{args.book.name}: {len(exc.issues)} problems; nothing was written", file=sys.stderr)
         return 1
     _print_issues(report.issues.warnings)
-    print(f"snapshot {report.period}: {report.customers} customers recorded -> {report.target} "
+    print_notes(report.written)
+    print(f"snapshot {report.period}: {report.customers} customers recorded -> {written_text(report.written)} "
           f"(periods: {', '.join(report.periods)})")
     return 0
 
@@ -79,12 +85,17 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 def cmd_plan(args: argparse.Namespace) -> int:
     from datetime import datetime
 
+    from xlscore.commands import check_book_output, print_notes, written_text
     from xlscore.errors import UsageError
     from xlscore.history.ics import plan_calendar
     from xlscore.history.plan import follow_up_plan, owners, plan_sheet
     from xlscore.retier import analyse
+    from xlscore.workbook.atomic import check_output, write_file_atomically
     from xlscore.workbook.writer import write_workbook
 
+    check_book_output(args.book, args.output, args.force)  # every output path before anything is written
+    if args.ics:
+        check_output(args.ics, force=args.force, replaces=False)
     analysis = analyse(args.book)
     if not analysis.ok or analysis.result is None:
         _print_issues(analysis.issues.errors)
@@ -95,11 +106,13 @@ def cmd_plan(args: argparse.Namespace) -> int:
         raise UsageError(f"no customer has owner {args.owner!r}; owners: {', '.join(owners(result)) or 'none'}")
     plan = follow_up_plan(analysis.book.model, result, analysis.book.customers["Last contact"], analysis.today,
                           args.days, args.owner)
+    calendar = plan_calendar(plan, args.book.stem, datetime.now().astimezone()) if args.ics else None
     written = write_workbook(args.book, [plan_sheet(plan, analysis.book.lang)], target=args.output,
                              force=args.force)
-    if args.ics:
-        args.ics.write_bytes(plan_calendar(plan, args.book.stem, datetime.now().astimezone()))
+    if args.ics and calendar is not None:
+        write_file_atomically(args.ics, calendar)
     late = int((plan.rows["Status"] != "due").sum())
+    print_notes(written)
     print(f"{len(plan.rows)} follow-ups due by {plan.until.isoformat()} ({late} overdue or never contacted) "
-          f"-> {written.target}" + (f"; calendar: {args.ics}" if args.ics else ""))
+          f"-> {written_text(written)}" + (f"; calendar: {args.ics}" if args.ics else ""))
     return 0

@@ -22,6 +22,7 @@ from xlscore.issues import Issue, IssueList, ModelError
 if TYPE_CHECKING:
     from xlscore.retier import Analysis
     from xlscore.workbook.sheetdata import OutputSheet
+    from xlscore.workbook.writer import WriteReport
 
 __all__ = ["SnapshotReport", "as_period", "snapshot_sheets", "take_snapshot"]
 
@@ -81,6 +82,7 @@ class SnapshotReport:
     customers: int
     periods: list[str]  # every period now in tblHistory, in time order
     issues: IssueList
+    written: WriteReport
 
 
 def take_snapshot(path: Path, period: Period | str | None = None, *, target: Path | None = None,
@@ -100,4 +102,4 @@ def take_snapshot(path: Path, period: Period | str | None = None, *, target: Pat
     written = write_workbook(path, sheets, target=target, force=force)
     periods = sorted({p for p in (history.periods if history else [])} | {current})
     return SnapshotReport(written.target, written.backup, current, len(analysis.result),
-                          [p.label for p in periods], analysis.issues)
+                          [p.label for p in periods], analysis.issues, written)

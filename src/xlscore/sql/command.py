@@ -55,6 +55,7 @@ def register(sub: Any) -> None:
                    help="where DuckDB spills to disk (default: a private directory in the system temp)")
     p.add_argument("--threads", type=int, help="DuckDB threads (default: every core)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--force", action="store_true", help="replace an existing OUT")
     p.set_defaults(func=cmd_score)
 
 
@@ -101,11 +102,14 @@ def cmd_sql(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     from xlscore.errors import UsageError
     from xlscore.sql.runner import ScoreOptions, score_file
+    from xlscore.workbook.atomic import check_output
 
     if args.threads is not None and args.threads < 1:
         raise UsageError("--threads must be at least 1")
     if not args.customers.is_file():
         raise UsageError(f"{args.customers}: no such file")
+    if args.output.resolve() != args.customers.resolve():  # that one has its own message
+        check_output(args.output, force=args.force, replaces=False)
     loaded = _book_model(args.book)
     if loaded is None:
         return 1

@@ -24,6 +24,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xlscore.templates.content import TemplateContent, content
+from xlscore.workbook.atomic import write_file_atomically
 from xlscore.workbook.layout import TABLES, Lang, header
 
 __all__ = [
@@ -135,11 +136,13 @@ def build_template(lang: Lang = "en") -> Workbook:
 
 
 def save_deterministic(wb: Workbook, path: Path) -> None:
-    """Save so that the same workbook gives the same bytes (fixed times, sorted zip entries)."""
+    """Save so that the same workbook gives the same bytes (fixed times, sorted zip entries),
+    atomically: the complete file or nothing."""
     buffer = io.BytesIO()
     wb.save(buffer)
     stamp = _FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, zipfile.ZipFile(path, "w") as dst:
+    result = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, zipfile.ZipFile(result, "w") as dst:
         for name in src.namelist():
             data = src.read(name)
             if name == "docProps/core.xml":
@@ -147,6 +150,7 @@ def save_deterministic(wb: Workbook, path: Path) -> None:
             info = zipfile.ZipInfo(name, date_time=_FIXED_TIME.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(info, data)
+    write_file_atomically(path, result.getvalue())
 
 
 def save_template(path: Path, lang: Lang = "en") -> None:

@@ -184,16 +184,22 @@ def _overwrite(temp: Path, target: Path, backup: Path | None) -> None:
                             f"{backup}.") from None
 
 
-def check_output(path: Path, *, force: bool = False, replaces: bool = True) -> None:
+def check_output(path: Path, *, force: bool = False, replaces: bool = True, make_folder: bool = False) -> None:
     """Refuse, before anything is written, an output path that cannot be written.
 
     Checks that the folder exists and takes a new file, and (``replaces`` False) that no
     file would be replaced without ``force``. A symbolic link is checked where it points.
+    ``make_folder``: the writer creates a missing folder, so only a file in its way is refused.
     """
     real = link_target(path)
     folder = real.parent
     if real.is_dir():
         raise UsageError(f"{path} is a folder: give a file name inside it; nothing was written")
+    if make_folder and not folder.exists():
+        blocking = next((p for p in folder.parents if p.exists()), None)
+        if blocking is not None and not blocking.is_dir():
+            raise UsageError(f"{path}: {blocking} is a file, not a folder (nothing was written)")
+        return
     if not folder.is_dir():
         missing = "is a file, not a folder" if folder.exists() else "does not exist"
         raise UsageError(f"{path}: the folder {folder} {missing}; create it first or choose another place "
