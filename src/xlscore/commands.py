@@ -15,6 +15,7 @@ from xlscore.errors import UsageError
 from xlscore.issues import Issue, ModelError
 
 if TYPE_CHECKING:
+    from xlscore.workbook.customers_reader import CustomerColumns
     from xlscore.workbook.writer import WriteReport
 
 __all__ = ["check_book_output", "cmd_demo", "cmd_explain", "cmd_new", "cmd_retier", "cmd_validate",
@@ -140,21 +141,54 @@ def cmd_retier(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from xlscore.engine import score_customers
     from xlscore.explain import explain_customer
     from xlscore.retier import analyse
 
     analysis = analyse(args.book)
-    if not analysis.ok or analysis.result is None:
-        print_issues(analysis.issues.errors)
+    book = analysis.book
+    row_errors = _customer_row_errors(analysis.issues.errors, book.columns)
+    if not analysis.ok and sum(map(len, row_errors.values())) < len(analysis.issues.errors):
+        print_issues(analysis.issues.errors)  # the model itself has errors: nothing can be explained
         return 1
-    customers = analysis.book.customers
+    customers = book.customers
     wanted = str(args.customer_id).strip().casefold()
     matches = [int(i) for i, v in zip(customers.index, customers["Customer ID"], strict=True)
                if str(v).strip().casefold() == wanted]
     if not matches:
         raise UsageError(f"no customer with Customer ID {args.customer_id!r} in tblCustomers")
-    print(explain_customer(analysis.book.model, customers, analysis.result, matches[0]))
+    index = matches[0]
+    if index in row_errors:
+        print_issues(row_errors[index])
+        print(f"customer {args.customer_id} has errors in its row: fix them to explain its score", file=sys.stderr)
+        return 1
+    result = analysis.result
+    if result is None:  # other rows have errors: score the rows that have none
+        others = sorted(row_errors)
+        customers = customers.drop(index=others)
+        result = score_customers(book.model, customers)
+    print(explain_customer(book.model, customers, result, index))
+    if row_errors:
+        print(f"\nnote: {len(row_errors)} other customers have errors and were left out, so Rank and Tier above "
+              f"are among the {len(customers)} customers without errors; a re-tier needs these fixed:")
+        print_issues([issue for index in sorted(row_errors) for issue in row_errors[index]])
     return 0
+
+
+def _customer_row_errors(errors: Sequence[Issue], columns: CustomerColumns | None) -> dict[int, list[Issue]]:
+    """Errors in a data row of tblCustomers, by the row's frame index; the others are the model's."""
+    rows: dict[int, list[Issue]] = {}
+    if columns is None:
+        return rows
+    table = columns.table
+    for issue in errors:
+        ref = issue.ref
+        if ref is None or ref.sheet != table.sheet:
+            continue
+        row = ref.row - table.top - 1
+        if 0 <= row < len(table.rows) and table.left <= ref.col < table.left + len(table.headers):
+            rows.setdefault(row, []).append(issue)
+    return rows
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
