@@ -136,7 +136,10 @@ def replace_with_backup(temp: Path, target: Path, backups: int) -> Replaced:
     safely, and the link is broken instead, with a note saying so.
     """
     _copy_mode(temp, target)
-    fsync_file(temp)
+    try:
+        fsync_file(temp)
+    except OSError as exc:  # the data did not reach the disk (full, or gone): keep the old book
+        raise unfinished_write(target, exc) from None
     if target.exists() and same_content(temp, target):
         first = backup_path(target, 1)
         original = original_path(target)
