@@ -39,7 +39,8 @@ def check_book_output(book: Path, output: Path | None, force: bool) -> None:
     from xlscore.workbook.atomic import check_output
 
     if output is None or _same_file(book, output):
-        check_output(book)
+        if book.exists():  # a missing book is the reader's "no such file"
+            check_output(book)
     else:
         check_output(output, force=force, replaces=False)
 
@@ -169,8 +170,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
         result = score_customers(book.model, customers)
     print(explain_customer(book.model, customers, result, index))
     if row_errors:
-        print(f"\nnote: {len(row_errors)} other customers have errors and were left out, so Rank and Tier above "
-              f"are among the {len(customers)} customers without errors; a re-tier needs these fixed:")
+        others = ("1 other customer has errors and was" if len(row_errors) == 1
+                  else f"{len(row_errors)} other customers have errors and were")
+        print(f"\nnote: {others} left out, so Rank and Tier above are among the {len(customers)} customers "
+              "without errors; a re-tier needs these fixed:")
         print_issues([issue for index in sorted(row_errors) for issue in row_errors[index]])
     return 0
 

@@ -58,7 +58,7 @@ def test_explain_one_customer_while_another_row_has_errors(tmp_path: Path,
     out = capsys.readouterr().out
     assert out.startswith("Customer K001 (Acme)")
     assert "Rank 1 of 4" in out
-    assert "note: 1 other customers have errors and were left out" in out
+    assert "note: 1 other customer has errors and was left out" in out
     assert "among the 4 customers without errors" in out
     assert "Customers!E3" in out
 

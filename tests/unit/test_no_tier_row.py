@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from tests.fixtures.books import BookSpec, write
+from tests.fixtures.books import CUSTOMER_HEAD, BookSpec, write
 from xlscore.cli import main
 from xlscore.retier import analyse
 from xlscore.workbook.report import tier_summary
@@ -66,3 +66,19 @@ def test_json_tiers_add_up(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     report = json.loads(capsys.readouterr().out)
     assert report["tiers"][-1]["tier"] == "(no tier)"
     assert sum(t["customers"] for t in report["tiers"]) == report["scored"]
+
+
+def test_score_command_summary_counts_customers_without_a_tier(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    book = _threshold_book(tmp_path / "book.xlsx")
+    spec = BookSpec()
+    lines = [",".join(CUSTOMER_HEAD)]
+    lines += [",".join("" if v is None else str(v) for v in row) for row in spec.customers]
+    customers = tmp_path / "customers.csv"
+    customers.write_text("\n".join(lines) + "\n")
+    assert main(["score", str(book), "--customers", str(customers), "-o", str(tmp_path / "out.csv")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    counts = {line.split()[0]: int(line.split()[-2]) for line in out[:-1] if line.strip()}
+    no_tier = next(line for line in out if line.startswith("(no tier)"))
+    assert int(no_tier.split()[2]) == 2
+    assert "scored 5 of 5 customers" in out[-1] and len(counts) == 4
