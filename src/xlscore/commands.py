@@ -165,8 +165,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         return 1
     result = analysis.result
     if result is None:  # other rows have errors: score the rows that have none
-        others = sorted(row_errors)
-        customers = customers.drop(index=others)
+        customers = customers.drop(index=sorted(row_errors))
         result = score_customers(book.model, customers)
     print(explain_customer(book.model, customers, result, index))
     if row_errors:
@@ -174,7 +173,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
                   else f"{len(row_errors)} other customers have errors and were")
         print(f"\nnote: {others} left out, so Rank and Tier above are among the {len(customers)} customers "
               "without errors; a re-tier needs these fixed:")
-        print_issues([issue for index in sorted(row_errors) for issue in row_errors[index]])
+        print_issues([issue for row in sorted(row_errors) for issue in row_errors[row]])
     return 0
 
 
