@@ -76,8 +76,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     if args.path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise UsageError(f"{args.path}: a template is an .xlsx file")
     check_output(args.path, force=args.force, replaces=False)
-    save_template(args.path, args.lang)
-    print(f"wrote template {args.path} ({args.lang}): paste customers into the Customers table, then run "
+    replaced = save_template(args.path, args.lang, backups=3)  # --force over a real book keeps it
+    kept = f" (the file it replaced is kept as {replaced.backup})" if replaced.backup else ""
+    print(f"wrote template {args.path} ({args.lang}){kept}: paste customers into the Customers table, then run "
           f"`xlscore retier {args.path}`")
     return 0
 

@@ -127,3 +127,11 @@ def test_json_into_a_closed_pipe_exits_quietly(book: Path) -> None:
         err = process.stderr.read().decode()
         assert process.wait() == 0
         assert err == ""
+
+
+def test_new_with_force_over_a_book_keeps_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = books.write(tmp_path / "book.xlsx")
+    old = book.read_bytes()
+    assert main(["new", str(book), "--force"]) == 0
+    assert (tmp_path / "book.xlsx.bak1").read_bytes() == old
+    assert f"the file it replaced is kept as {tmp_path / 'book.xlsx.bak1'}" in capsys.readouterr().out

@@ -219,23 +219,18 @@ def check_output(path: Path, *, force: bool = False, replaces: bool = True, make
                          "(nothing was written)")
 
 
-def write_file_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` (through a symbolic link): the complete file or nothing at all."""
+def write_file_atomically(path: Path, data: bytes, backups: int = 0) -> Replaced:
+    """Write ``data`` to ``path`` (through a symbolic link): the complete file or nothing at all.
+
+    ``backups`` > 0 keeps a file it replaces as ``.bak1`` (see :func:`replace_with_backup`).
+    """
     real = link_target(path)
     with temp_file_for(real) as temp:
         try:
-            with temp.open("wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
+            temp.write_bytes(data)
         except OSError as exc:
             raise unfinished_write(path, exc) from None
-        _copy_mode(temp, real)
-        try:
-            temp.replace(real)
-        except OSError as exc:
-            raise unfinished_write(path, exc) from None
-    fsync_dir(real.parent)
+        return replace_with_backup(temp, real, backups)
 
 
 def unfinished_write(path: Path, exc: OSError) -> WorkbookError:
