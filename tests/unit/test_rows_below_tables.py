@@ -68,3 +68,13 @@ def test_extend_tables_grows_the_table_in_the_written_book(tmp_path: Path,
     assert main(["validate", str(out)]) == 0
     assert "rows below" not in capsys.readouterr().out
     assert len(analyse(out).book.customers) == 8
+
+
+def test_snapshot_and_plan_take_extend_tables_too(tmp_path: Path) -> None:
+    book = books.write(tmp_path / "book.xlsx", mutate=_paste("Customers", 7, PASTED))
+    out = tmp_path / "snap.xlsx"
+    assert main(["snapshot", str(book), "--period", "2026-Q1", "--extend-tables", "-o", str(out)]) == 0
+    assert openpyxl.load_workbook(out)["Customers"].tables["tblCustomers"].ref == "A1:J9"
+    plan = tmp_path / "plan.xlsx"
+    assert main(["plan", str(book), "--extend-tables", "-o", str(plan)]) == 0
+    assert openpyxl.load_workbook(plan)["Customers"].tables["tblCustomers"].ref == "A1:J9"

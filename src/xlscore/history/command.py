@@ -15,6 +15,7 @@ __all__ = ["cmd_plan", "cmd_snapshot", "register"]
 
 
 _FORCE = "write even if Excel has the book open; replace an existing OUT"
+EXTEND_HELP = "take rows typed right below an input table into the table, in the written book too"
 
 
 def _path(text: str) -> Path:
@@ -42,6 +43,7 @@ def register(subparsers: Any) -> None:
                    "quarter")
     p.add_argument("-o", "--output", type=_path, help="write the result here and leave BOOK untouched")
     p.add_argument("--force", action="store_true", help=_FORCE)
+    p.add_argument("--extend-tables", action="store_true", help=EXTEND_HELP)
     p.set_defaults(func=cmd_snapshot)
 
     p = subparsers.add_parser(
@@ -54,6 +56,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--ics", type=_path, metavar="FILE", help="also write the plan as an iCalendar file (.ics)")
     p.add_argument("-o", "--output", type=_path, help="write the result here and leave BOOK untouched")
     p.add_argument("--force", action="store_true", help=_FORCE + " or FILE")
+    p.add_argument("--extend-tables", action="store_true", help=EXTEND_HELP)
     p.set_defaults(func=cmd_plan)
 
 
@@ -70,7 +73,8 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
     check_book_output(args.book, args.output, args.force)
     try:
-        report = take_snapshot(args.book, args.period, target=args.output, force=args.force)
+        report = take_snapshot(args.book, args.period, target=args.output, force=args.force,
+                               extend_tables=args.extend_tables)
     except ModelError as exc:
         _print_issues(exc.issues)
         print(f"{args.book.name}: {len(exc.issues)} problems; nothing was written", file=sys.stderr)
@@ -96,7 +100,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     check_book_output(args.book, args.output, args.force)  # every output path before anything is written
     if args.ics:
         check_output(args.ics, force=args.force, replaces=False)
-    analysis = analyse(args.book)
+    analysis = analyse(args.book, extend_tables=args.extend_tables)
     if not analysis.ok or analysis.result is None:
         _print_issues(analysis.issues.errors)
         print(f"{args.book.name}: {len(analysis.issues.errors)} errors; nothing was written", file=sys.stderr)
@@ -108,7 +112,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
                           args.days, args.owner)
     calendar = plan_calendar(plan, args.book.stem, datetime.now().astimezone()) if args.ics else None
     written = write_workbook(args.book, [plan_sheet(plan, analysis.book.lang)], target=args.output,
-                             force=args.force)
+                             force=args.force, resize_tables=analysis.book.resized_tables)
     if args.ics and calendar is not None:
         write_file_atomically(args.ics, calendar)
     late = int((plan.rows["Status"] != "due").sum())

@@ -86,20 +86,24 @@ class SnapshotReport:
 
 
 def take_snapshot(path: Path, period: Period | str | None = None, *, target: Path | None = None,
-                  force: bool = False, today: date | None = None, now: datetime | None = None) -> SnapshotReport:
-    """Score the book and record the scoring as ``period`` (default: the quarter of ``today``)."""
+                  force: bool = False, today: date | None = None, now: datetime | None = None,
+                  extend_tables: bool = False) -> SnapshotReport:
+    """Score the book and record the scoring as ``period`` (default: the quarter of ``today``).
+
+    ``extend_tables`` takes rows typed right below an input table into it (as retier does).
+    """
     from xlscore.retier import analyse
     from xlscore.workbook.writer import write_workbook
 
     current = as_period(period) if period is not None else None
-    analysis = analyse(path, today)
+    analysis = analyse(path, today, extend_tables=extend_tables)
     if not analysis.ok or analysis.result is None:
         raise ModelError(analysis.issues)
     current = current or quarter_of(analysis.today)
     history = load_history(analysis)
     taken_at = (now or datetime.now()).replace(microsecond=0)
     sheets = snapshot_sheets(analysis, current, taken_at, history)
-    written = write_workbook(path, sheets, target=target, force=force)
+    written = write_workbook(path, sheets, target=target, force=force, resize_tables=analysis.book.resized_tables)
     periods = sorted({p for p in (history.periods if history else [])} | {current})
     return SnapshotReport(written.target, written.backup, current, len(analysis.result),
                           [p.label for p in periods], analysis.issues, written)
