@@ -104,9 +104,12 @@ def book_as_of(book: Book, given: date | None) -> AsOf:
     return resolve_as_of(None)
 
 
-def analyse(path: Path, as_of: date | None = None) -> Analysis:
-    """Read and validate the book; score it when it has no errors."""
-    return analyse_book(read_book(path), as_of)
+def analyse(path: Path, as_of: date | None = None, *, extend_tables: bool = False) -> Analysis:
+    """Read and validate the book; score it when it has no errors.
+
+    ``extend_tables`` reads rows typed right below an input table as part of it.
+    """
+    return analyse_book(read_book(path, extend_tables=extend_tables), as_of)
 
 
 def analyse_book(book: Book, as_of: date | None = None) -> Analysis:

@@ -27,6 +27,9 @@ PLUGIN_COMMANDS: tuple[str, ...] = (
 
 Handler = Callable[[argparse.Namespace], int]
 
+EXTEND_HELP = ("take rows typed right below an input table (tblCustomers, tblBands, ...) into the table, "
+               "in the written book too")
+
 
 def _path(text: str) -> Path:
     return Path(text).expanduser()
@@ -45,7 +48,9 @@ def _core_commands(sub: Any) -> None:
                        "it (in place, with a backup) or into -o OUT. With validation errors nothing is written.")
     p.add_argument("book", type=_path, help="the workbook (.xlsx / .xlsm)")
     p.add_argument("-o", "--output", type=_path, help="write the result here and leave BOOK untouched")
-    p.add_argument("--force", action="store_true", help="write even if Excel has the book open")
+    p.add_argument("--force", action="store_true",
+                   help="write even if Excel has the book open; replace an existing OUT (it is kept as OUT.bak1)")
+    p.add_argument("--extend-tables", action="store_true", help=EXTEND_HELP)
     p.add_argument("--live", action="store_true",
                    help="write tblScoring as native Excel formulas that follow edits without Python")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
@@ -57,6 +62,8 @@ def _core_commands(sub: Any) -> None:
                        description="Check the model and customers; exit 1 when there are errors.")
     p.add_argument("book", type=_path)
     p.add_argument("--json", action="store_true", help="print the issues as JSON")
+    p.add_argument("--extend-tables", action="store_true", help="check rows typed right below an input table "
+                   "as part of it, as retier --extend-tables would")
     add_as_of_argument(p)
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_validate"))
 
@@ -80,6 +87,7 @@ def _core_commands(sub: Any) -> None:
                    help="the demo's date: customers' contacts and purchases are generated back from it and the "
                    "book pins it as its As of date, so a seed and a date give the same book on any day "
                    "(default today)")
+    p.add_argument("--force", action="store_true", help="replace an existing OUTPUT (it is kept as OUTPUT.bak1)")
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_demo"))
 
 
@@ -119,6 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         code: int = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
         return code
     except XlscoreError as exc:
         print(f"xlscore: {exc}", file=sys.stderr)
@@ -126,6 +135,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("xlscore: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """The output was piped into a reader that closed early (``| head``): stop quietly.
+
+    Standard output is pointed at the null device so that the interpreter's last flush
+    does not fail a second time; what was done (a book written) stands.
+    """
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 if __name__ == "__main__":

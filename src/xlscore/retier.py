@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -19,6 +20,9 @@ from xlscore.workbook.report import issues_sheet, pyramid_sheet, scoring_sheet, 
 from xlscore.workbook.sheetdata import OutputSheet
 from xlscore.workbook.writer import write_workbook
 
+if TYPE_CHECKING:
+    from xlscore.workbook.writer import WriteReport
+
 __all__ = ["RetierReport", "output_sheets", "retier"]
 
 
@@ -31,6 +35,7 @@ class RetierReport:
     summary: pd.DataFrame
     issues: IssueList
     as_of: AsOf
+    written: WriteReport
 
 
 def output_sheets(analysis: Analysis, *, live: bool = False) -> list[OutputSheet]:
@@ -52,14 +57,16 @@ def output_sheets(analysis: Analysis, *, live: bool = False) -> list[OutputSheet
 
 
 def retier(path: Path, target: Path | None = None, *, force: bool = False, as_of: date | None = None,
-           live: bool = False, progress: Progress | None = None) -> RetierReport:
+           live: bool = False, progress: Progress | None = None, extend_tables: bool = False) -> RetierReport:
     """Score the book and write Scoring, Pyramid and Issues into ``target`` (default: in place).
 
     ``progress`` is told each stage (reading, scoring, writing rows) as it starts.
+    ``extend_tables`` takes rows typed right below an input table into it, in the written
+    book too.
     """
     progress = progress or Progress.off()
     progress.stage(f"reading {path.name}")
-    book = read_book(path)
+    book = read_book(path, extend_tables=extend_tables)
     progress.stage(f"checking and scoring {len(book.customers):,} customers")
     analysis = analyse_book(book, as_of)
     if not analysis.ok or analysis.result is None:
@@ -70,7 +77,7 @@ def retier(path: Path, target: Path | None = None, *, force: bool = False, as_of
     # A values run leaves no live helper sheet behind from an earlier `--live` run.
     stale = () if live else (LIVE_MODEL_SHEET[analysis.book.lang],)
     written = write_workbook(path, sheets, target=target, force=force, full_calc_on_load=live,
-                             remove=stale, progress=progress.advance)
+                             remove=stale, progress=progress.advance, resize_tables=book.resized_tables)
     result = analysis.result
     return RetierReport(
         target=written.target,
@@ -80,6 +87,7 @@ def retier(path: Path, target: Path | None = None, *, force: bool = False, as_of
         summary=tier_summary(analysis.book.model, result),
         issues=analysis.issues,
         as_of=analysis.as_of,
+        written=written,
     )
 
 

@@ -163,9 +163,9 @@ def test_override_expiry_and_the_snapshot_period_follow_the_as_of_date(tmp_path:
     book = tmp_path / "book.xlsx"
     wb.save(book)
     for as_of, holds in (("2026-12-31", True), ("2027-01-01", False)):
-        report = json.loads(run(["retier", str(book), "-o", str(tmp_path / "o.xlsx"), "--json", "--as-of", as_of],
-                                capsys))
-        scoring = tables(tmp_path / "o.xlsx")["tblScoring"]
+        out = tmp_path / f"out-{as_of}.xlsx"
+        report = json.loads(run(["retier", str(book), "-o", str(out), "--json", "--as-of", as_of], capsys))
+        scoring = tables(out)["tblScoring"]
         tier = dict(zip(column(scoring, "Customer ID"), column(scoring, "Tier"), strict=True))["C00004"]
         assert (tier == "Platinum") is holds, (as_of, tier)
         assert any("expired" in i["message"] for i in report["issues"]) is not holds

@@ -34,18 +34,20 @@ def _marker(book: Path) -> str:
     return str(rows[1][0])
 
 
-def test_backups_rotate_and_the_oldest_goes(tmp_path: Path) -> None:
+def test_backups_rotate_and_the_oldest_goes_but_the_original_stays(tmp_path: Path) -> None:
     book = plain_book(tmp_path)
     original = book.read_bytes()
     for run in ("one", "two", "three", "four"):
         report = write_workbook(book, [_scoring(run)])
         assert report.backup == tmp_path / "book.xlsx.bak1"
+        assert report.original == tmp_path / "book.xlsx.orig"
     assert _marker(book) == "four"
     assert _marker(tmp_path / "book.xlsx.bak1") == "three"
     assert _marker(tmp_path / "book.xlsx.bak2") == "two"
     assert _marker(tmp_path / "book.xlsx.bak3") == "one"
     assert not (tmp_path / "book.xlsx.bak4").exists()
     assert original not in {p.read_bytes() for p in tmp_path.glob("book.xlsx.bak*")}
+    assert (tmp_path / "book.xlsx.orig").read_bytes() == original
 
 
 def test_no_backup_when_asked_or_when_the_target_is_new(tmp_path: Path) -> None:
@@ -90,7 +92,8 @@ def test_a_failure_while_streaming_leaves_the_original(tmp_path: Path, monkeypat
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(writer, "write_sheet", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(WorkbookError, match=r"No space left on device\): nothing was changed, and the unfinished "
+                       "temporary file was removed"):
         write_workbook(book, [_scoring("a")])
     assert book.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]
@@ -154,7 +157,8 @@ def test_killed_at_random_moments_the_book_is_old_or_complete(tmp_path: Path) ->
             assert _marker(book) in {"full", *(f"run{i}" for i in range(attempt))}
     # leftovers of killed runs are hidden temporary files, never the book or its backups
     for path in tmp_path.iterdir():
-        assert path.name in {"book.xlsx", "write.py"} or path.name.startswith(("book.xlsx.bak", ".book.xlsx."))
+        assert path.name in {"book.xlsx", "book.xlsx.orig", "write.py"} or path.name.startswith(
+            ("book.xlsx.bak", ".book.xlsx."))
 
 
 def test_temporary_files_of_killed_runs_are_cleaned_up_later(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     build.add_argument(
         "-o", "--output", type=Path, required=True, metavar="PATH", help="the .xlam file to write"
     )
+    build.add_argument("--force", action="store_true", help="replace an existing PATH")
     build.set_defaults(func=_run_build)
 
     install = commands.add_parser(
@@ -70,9 +71,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _run_build(args: argparse.Namespace) -> int:
     from xlscore.addin.build import build_addin, write_addin
+    from xlscore.workbook.atomic import check_output
 
-    built = build_addin()
     output: Path = args.output.expanduser()
+    check_output(output, force=args.force, replaces=False, make_folder=True)
+    built = build_addin()
     write_addin(output, built.data)
     print(f"Wrote {output} ({len(built.data):,} bytes)")
     print(f"  VBA modules: {', '.join(built.modules)} (xlwings runtime {built.xlwings_version})")

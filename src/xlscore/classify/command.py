@@ -31,7 +31,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--add-defaults", action="store_true",
                    help="add the missing classification tables with their default rows (to OUT with -o, else "
                    "to BOOK itself, keeping a backup)")
-    p.add_argument("--force", action="store_true", help="write even if Excel has the file open")
+    p.add_argument("--force", action="store_true",
+                   help="write even if Excel has the file open; replace an existing OUT")
     add_as_of_argument(p)
     p.set_defaults(func=cmd_classify)
 
@@ -41,11 +42,13 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from xlscore.classify.labels import SETTINGS_TABLES
     from xlscore.classify.report import family_lines, missing_tables, summary_lines
     from xlscore.classify.template import default_sheets
-    from xlscore.commands import print_issues
+    from xlscore.commands import check_book_output, print_issues, print_notes, written_text
     from xlscore.retier import output_sheets
     from xlscore.workbook.writer import write_workbook
 
     book: Path = args.book
+    if args.output is not None or args.add_defaults:
+        check_book_output(book, args.output, args.force)
     analysis = analyse(book, args.as_of)
     added: list[str] = []
     with tempfile.TemporaryDirectory(prefix="xlscore-classify-") as scratch:
@@ -71,6 +74,6 @@ def cmd_classify(args: argparse.Namespace) -> int:
             sheets = output_sheets(analysis) if args.output is not None else []
             written = write_workbook(source, sheets, target=target, force=args.force)
             tables = f"added {', '.join(SETTINGS_TABLES[k].table for k in added)}; " if added else ""
-            backup = f" (backup: {written.backup.name})" if written.backup else ""
-            print(f"{tables}wrote {written.target}{backup}")
+            print_notes(written)
+            print(f"{tables}wrote {written_text(written)}")
     return 0

@@ -16,6 +16,10 @@ from xlscore.asof import add_as_of_argument
 __all__ = ["cmd_plan", "cmd_snapshot", "register"]
 
 
+_FORCE = "write even if Excel has the book open; replace an existing OUT"
+EXTEND_HELP = "take rows typed right below an input table into the table, in the written book too"
+
+
 def _path(text: str) -> Path:
     return Path(text).expanduser()
 
@@ -40,7 +44,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--period", help="2026-Q3 (quarter), 2026-07 (month), 2026-H2 or 2026; default: the quarter "
                    "of the as-of date")
     p.add_argument("-o", "--output", type=_path, help="write the result here and leave BOOK untouched")
-    p.add_argument("--force", action="store_true", help="write even if Excel has the book open")
+    p.add_argument("--force", action="store_true", help=_FORCE)
+    p.add_argument("--extend-tables", action="store_true", help=EXTEND_HELP)
     add_as_of_argument(p)
     p.set_defaults(func=cmd_snapshot)
 
@@ -53,7 +58,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--owner", help="only this owner's customers (case-insensitive)")
     p.add_argument("--ics", type=_path, metavar="FILE", help="also write the plan as an iCalendar file (.ics)")
     p.add_argument("-o", "--output", type=_path, help="write the result here and leave BOOK untouched")
-    p.add_argument("--force", action="store_true", help="write even if Excel has the book open")
+    p.add_argument("--force", action="store_true", help=_FORCE + " or FILE")
+    p.add_argument("--extend-tables", action="store_true", help=EXTEND_HELP)
     add_as_of_argument(p)
     p.set_defaults(func=cmd_plan)
 
@@ -65,18 +71,22 @@ def _print_issues(issues: Any) -> None:
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
+    from xlscore.commands import check_book_output, print_notes, written_text
     from xlscore.history.snapshot import take_snapshot
     from xlscore.issues import ModelError
 
+    check_book_output(args.book, args.output, args.force)
     try:
-        report = take_snapshot(args.book, args.period, target=args.output, force=args.force, as_of=args.as_of)
+        report = take_snapshot(args.book, args.period, target=args.output, force=args.force, as_of=args.as_of,
+                               extend_tables=args.extend_tables)
     except ModelError as exc:
         _print_issues(exc.issues)
         print(f"{args.book.name}: {len(exc.issues)} problems; nothing was written", file=sys.stderr)
         return 1
     _print_issues(report.issues.warnings)
+    print_notes(report.written)
     print(f"snapshot {report.period} {report.as_of.describe()}: {report.customers} customers recorded -> "
-          f"{report.target} (periods: {', '.join(report.periods)})")
+          f"{written_text(report.written)} (periods: {', '.join(report.periods)})")
     return 0
 
 
@@ -84,12 +94,17 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from xlscore.analysis import analyse
+    from xlscore.commands import check_book_output, print_notes, written_text
     from xlscore.errors import UsageError
     from xlscore.history.ics import plan_calendar
     from xlscore.history.plan import follow_up_plan, owners, plan_sheet
+    from xlscore.workbook.atomic import check_output, write_file_atomically
     from xlscore.workbook.writer import write_workbook
 
-    analysis = analyse(args.book, args.as_of)
+    check_book_output(args.book, args.output, args.force)  # every output path before anything is written
+    if args.ics:
+        check_output(args.ics, force=args.force, replaces=False)
+    analysis = analyse(args.book, args.as_of, extend_tables=args.extend_tables)
     if not analysis.ok or analysis.result is None:
         _print_issues(analysis.issues.errors)
         print(f"{args.book.name}: {len(analysis.issues.errors)} errors; nothing was written", file=sys.stderr)
@@ -99,13 +114,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
         raise UsageError(f"no customer has owner {args.owner!r}; owners: {', '.join(owners(result)) or 'none'}")
     plan = follow_up_plan(analysis.book.model, result, analysis.book.customers["Last contact"], analysis.today,
                           args.days, args.owner)
+    written_at = datetime.now().astimezone()  # DTSTAMP: when the calendar was written, not a rule's date
+    calendar = plan_calendar(plan, args.book.stem, written_at) if args.ics else None
     written = write_workbook(args.book, [plan_sheet(plan, analysis.book.lang)], target=args.output,
-                             force=args.force)
-    if args.ics:
-        written_at = datetime.now().astimezone()  # DTSTAMP: when the calendar was written, not a rule's date
-        args.ics.write_bytes(plan_calendar(plan, args.book.stem, written_at))
+                             force=args.force, resize_tables=analysis.book.resized_tables)
+    if args.ics and calendar is not None:
+        write_file_atomically(args.ics, calendar)
     late = int((plan.rows["Status"] != "due").sum())
+    print_notes(written)
     print(f"{len(plan.rows)} follow-ups due by {plan.until.isoformat()} ({late} overdue or never contacted), "
-          f"{analysis.as_of.describe()} "
-          f"-> {written.target}" + (f"; calendar: {args.ics}" if args.ics else ""))
+          f"{analysis.as_of.describe()} -> {written_text(written)}" + (f"; calendar: {args.ics}" if args.ics else ""))
     return 0

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from xlscore.analysis import Analysis
     from xlscore.asof import AsOf
     from xlscore.workbook.sheetdata import OutputSheet
+    from xlscore.workbook.writer import WriteReport
 
 __all__ = ["SnapshotReport", "as_period", "snapshot_sheets", "take_snapshot"]
 
@@ -84,23 +85,27 @@ class SnapshotReport:
     periods: list[str]  # every period now in tblHistory, in time order
     issues: IssueList
     as_of: AsOf
+    written: WriteReport
 
 
 def take_snapshot(path: Path, period: Period | str | None = None, *, target: Path | None = None,
-                  force: bool = False, as_of: date | None = None, taken_at: datetime | None = None) -> SnapshotReport:
+                  force: bool = False, as_of: date | None = None, taken_at: datetime | None = None,
+                  extend_tables: bool = False) -> SnapshotReport:
     """Score the book and record the scoring as ``period`` (default: the quarter of the run's as-of date).
+
+    ``extend_tables`` takes rows typed right below an input table into it (as retier does).
 
     ``taken_at`` is the wall-clock time the snapshot is written ("Taken at"), not a rule's date.
     """
     current = as_period(period) if period is not None else None
-    analysis = analyse(path, as_of)
+    analysis = analyse(path, as_of, extend_tables=extend_tables)
     if not analysis.ok or analysis.result is None:
         raise ModelError(analysis.issues)
     current = current or quarter_of(analysis.today)
     history = load_history(analysis)
     written_at = (taken_at or datetime.now()).replace(microsecond=0)
     sheets = snapshot_sheets(analysis, current, written_at, history)
-    written = write_workbook(path, sheets, target=target, force=force)
+    written = write_workbook(path, sheets, target=target, force=force, resize_tables=analysis.book.resized_tables)
     periods = sorted({p for p in (history.periods if history else [])} | {current})
     return SnapshotReport(written.target, written.backup, current, len(analysis.result),
-                          [p.label for p in periods], analysis.issues, analysis.as_of)
+                          [p.label for p in periods], analysis.issues, analysis.as_of, written)

@@ -58,6 +58,7 @@ def register(sub: Any) -> None:
                    help="where DuckDB spills to disk (default: a private directory in the system temp)")
     p.add_argument("--threads", type=int, help="DuckDB threads (default: every core)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--force", action="store_true", help="replace an existing OUT")
     add_as_of_argument(p)
     p.set_defaults(func=cmd_score)
 
@@ -108,11 +109,14 @@ def cmd_score(args: argparse.Namespace) -> int:
     from xlscore.asof import resolve_as_of
     from xlscore.errors import UsageError
     from xlscore.sql.runner import ScoreOptions, score_file
+    from xlscore.workbook.atomic import check_output
 
     if args.threads is not None and args.threads < 1:
         raise UsageError("--threads must be at least 1")
     if not args.customers.is_file():
         raise UsageError(f"{args.customers}: no such file")
+    if args.output.resolve() != args.customers.resolve():  # that one has its own message
+        check_output(args.output, force=args.force, replaces=False)
     as_of = resolve_as_of(args.as_of)
     loaded = _book_model(args.book, as_of.day)
     if loaded is None:

@@ -30,6 +30,7 @@ from xlscore.overrides import Override
 from xlscore.sql.files import CUSTOMERS_VIEW, open_customers
 from xlscore.sql.source import SourceColumns
 from xlscore.sql.statement import render, scoring_statement
+from xlscore.workbook.report import NO_TIER
 
 __all__ = ["Engine", "ScoreOptions", "ScoreReport", "default_memory_limit", "score_file"]
 
@@ -177,4 +178,7 @@ def _summary(con: duckdb.DuckDBPyConnection, model: Model, output: Path, out_for
     counts = dict(con.execute('SELECT "Tier", count(*) FROM xlscore_output GROUP BY "Tier"').fetchall())
     total, scored = con.execute('SELECT count(*), count("Score") FROM xlscore_output').fetchall()[0]
     tiers = [(t.name, int(counts.get(t.name, 0))) for t in model.tiers]
+    untiered = int(scored) - sum(count for _, count in tiers)  # scored, but below every Min score
+    if untiered > 0:
+        tiers.append((NO_TIER, untiered))
     return ScoreReport(output, int(total), int(scored), tiers, time.perf_counter() - started)

@@ -24,6 +24,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xlscore.templates.content import TemplateContent, content
+from xlscore.workbook.atomic import Replaced, write_file_atomically
 from xlscore.workbook.layout import TABLES, Lang, header
 
 __all__ = [
@@ -134,12 +135,14 @@ def build_template(lang: Lang = "en") -> Workbook:
     return wb
 
 
-def save_deterministic(wb: Workbook, path: Path) -> None:
-    """Save so that the same workbook gives the same bytes (fixed times, sorted zip entries)."""
+def save_deterministic(wb: Workbook, path: Path, backups: int = 0) -> Replaced:
+    """Save so that the same workbook gives the same bytes (fixed times, sorted zip entries),
+    atomically: the complete file or nothing."""
     buffer = io.BytesIO()
     wb.save(buffer)
     stamp = _FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, zipfile.ZipFile(path, "w") as dst:
+    result = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, zipfile.ZipFile(result, "w") as dst:
         for name in src.namelist():
             data = src.read(name)
             if name == "docProps/core.xml":
@@ -147,7 +150,9 @@ def save_deterministic(wb: Workbook, path: Path) -> None:
             info = zipfile.ZipInfo(name, date_time=_FIXED_TIME.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(info, data)
+    return write_file_atomically(path, result.getvalue(), backups)
 
 
-def save_template(path: Path, lang: Lang = "en") -> None:
-    save_deterministic(build_template(lang), path)
+def save_template(path: Path, lang: Lang = "en", backups: int = 0) -> Replaced:
+    """Write the empty template; ``backups`` > 0 keeps a file it replaces as ``.bak1``."""
+    return save_deterministic(build_template(lang), path, backups)

@@ -3,7 +3,8 @@
 The new book is written to a temporary file in the target's folder, flushed to disk, and
 moved over the target with :func:`os.replace`, an atomic rename: killed at any moment, the
 target is either the old book or the complete new one. The old book is kept as
-``book.xlsx.bak1`` (the previous one as ``.bak2``, and so on).
+``book.xlsx.bak1`` (the previous one as ``.bak2``, and so on) and the book as it was before
+xlscore first wrote it as ``book.xlsx.orig`` (see :mod:`xlscore.workbook.backups`).
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from xlscore.errors import WorkbookError
+from xlscore.errors import UsageError, WorkbookError
+from xlscore.workbook.backups import backup_path, keep_previous, original_path, same_content
 
-__all__ = ["backup_path", "check_not_open", "fsync_dir", "remove_stale_temps", "replace_with_backup", "temp_file_for"]
+__all__ = ["Replaced", "backup_path", "check_not_open", "check_output", "fsync_dir", "link_target",
+           "remove_stale_temps", "replace_with_backup", "temp_file_for", "unfinished_write", "write_file_atomically"]
 
 
 def owner_files(book: Path) -> list[Path]:
@@ -42,10 +46,6 @@ def check_not_open(book: Path, force: bool) -> None:
                 "Close it and try again, or use --force if no one has it open (the lock file can be left "
                 "behind after a crash)."
             )
-
-
-def backup_path(target: Path, n: int) -> Path:
-    return target.with_name(f"{target.name}.bak{n}")
 
 
 @contextlib.contextmanager
@@ -100,25 +100,6 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _rotate(target: Path, keep: int) -> Path:
-    """Shift .bak1.. up by one (dropping the oldest) and make .bak1 the current book."""
-    oldest = backup_path(target, keep)
-    with contextlib.suppress(FileNotFoundError):
-        oldest.unlink()
-    for n in range(keep - 1, 0, -1):
-        with contextlib.suppress(FileNotFoundError):
-            backup_path(target, n).replace(backup_path(target, n + 1))
-    first = backup_path(target, 1)
-    try:
-        os.link(target, first)  # the old book's bytes stay under this name after the replace
-    except OSError:
-        with temp_file_for(first) as temp:
-            shutil.copy2(target, temp)
-            fsync_file(temp)
-            temp.replace(first)
-    return first
-
-
 def _copy_mode(temp: Path, target: Path) -> None:
     """Give the new book the old one's permissions (mkstemp creates files private)."""
     try:
@@ -131,21 +112,128 @@ def _copy_mode(temp: Path, target: Path) -> None:
         temp.chmod(mode)
 
 
-def replace_with_backup(temp: Path, target: Path, backups: int) -> Path | None:
-    """Move the finished ``temp`` over ``target``, keeping ``backups`` old versions."""
+@dataclass(frozen=True)
+class Replaced:
+    """What became of the book a write replaced."""
+
+    backup: Path | None  # where the previous content is kept (.bak1), if anywhere
+    original: Path | None  # the book as it was before xlscore first wrote it (.orig), if kept
+    unchanged: bool = False  # the new content was the old one byte for byte: nothing was replaced
+    notes: tuple[str, ...] = ()
+
+
+def link_target(target: Path) -> Path:
+    """The file a write to ``target`` lands in: a symbolic link (or a chain of them) is followed,
+    so the link stays a link and the book it points to gets the new content."""
+    return Path(os.path.realpath(target)) if target.is_symlink() else target
+
+
+def replace_with_backup(temp: Path, target: Path, backups: int) -> Replaced:
+    """Move the finished ``temp`` over ``target``, keeping ``backups`` old versions and the original.
+
+    A book with other hard links is rewritten in place (its inode kept, so every name sees
+    the new book) after a full copy is kept as ``.bak1``; without backups it cannot be done
+    safely, and the link is broken instead, with a note saying so.
+    """
     _copy_mode(temp, target)
-    fsync_file(temp)
-    backup = None
     try:
-        if backups > 0 and target.exists():
-            backup = _rotate(target, backups)
-        temp.replace(target)
+        fsync_file(temp)
+    except OSError as exc:  # the data did not reach the disk (full, or gone): keep the old book
+        raise unfinished_write(target, exc) from None
+    if target.exists() and same_content(temp, target):
+        first = backup_path(target, 1)
+        original = original_path(target)
+        return Replaced(first if first.exists() else None, original if original.exists() else None, unchanged=True)
+    links = target.stat().st_nlink if target.exists() else 1
+    in_place = links > 1 and backups > 0
+    try:
+        kept = keep_previous(target, backups, copy=in_place)
+        if in_place:
+            _overwrite(temp, target, kept.backup)
+        else:
+            temp.replace(target)
     except PermissionError as exc:
         raise WorkbookError(
             f"cannot replace {target.name} ({exc.strerror}); it may be open in another program. "
             "Close it and try again."
         ) from None
     except OSError as exc:
-        raise WorkbookError(f"cannot write {target} ({exc.strerror}).") from None
+        raise WorkbookError(f"cannot write {target} ({exc.strerror}); {target.name} was not changed.") from None
     fsync_dir(target.parent)
-    return backup
+    notes: tuple[str, ...] = ()
+    if in_place:
+        notes = (f"{target.name} has {links} hard links: rewritten in place so that every link shows the new "
+                 "book",)
+    elif links > 1:
+        notes = (f"{target.name} had {links} hard links: replaced by a new file (without a backup it cannot "
+                 "be rewritten in place safely), so the other links still show the old book",)
+    return Replaced(kept.backup, kept.original, notes=notes)
+
+
+def _overwrite(temp: Path, target: Path, backup: Path | None) -> None:
+    """Copy ``temp`` into ``target``'s own inode; on failure put the backup's bytes back."""
+    try:
+        with temp.open("rb") as src, target.open("r+b") as out:
+            shutil.copyfileobj(src, out, 1 << 20)
+            out.truncate()
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as exc:
+        if backup is not None:
+            with contextlib.suppress(OSError), backup.open("rb") as src, target.open("r+b") as out:
+                shutil.copyfileobj(src, out, 1 << 20)
+                out.truncate()
+        raise WorkbookError(f"cannot rewrite {target} in place ({exc.strerror}); its previous content is in "
+                            f"{backup}.") from None
+
+
+def check_output(path: Path, *, force: bool = False, replaces: bool = True, make_folder: bool = False) -> None:
+    """Refuse, before anything is written, an output path that cannot be written.
+
+    Checks that the folder exists and takes a new file, and (``replaces`` False) that no
+    file would be replaced without ``force``. A symbolic link is checked where it points.
+    ``make_folder``: the writer creates a missing folder, so only a file in its way is refused.
+    """
+    real = link_target(path)
+    folder = real.parent
+    if real.is_dir():
+        raise UsageError(f"{path} is a folder: give a file name inside it; nothing was written")
+    if make_folder and not folder.exists():
+        blocking = next((p for p in folder.parents if p.exists()), None)
+        if blocking is not None and not blocking.is_dir():
+            raise UsageError(f"{path}: {blocking} is a file, not a folder (nothing was written)")
+        return
+    if not folder.is_dir():
+        missing = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise UsageError(f"{path}: the folder {folder} {missing}; create it first or choose another place "
+                         "(nothing was written)")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".xlscore-tmp", dir=folder)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write in the folder {folder} ({exc.strerror}); choose a folder you "
+                         "can write to (nothing was written)") from None
+    os.close(fd)
+    Path(probe).unlink(missing_ok=True)
+    if not replaces and not force and (path.exists() or path.is_symlink()):
+        raise UsageError(f"{path} already exists: choose another name, or pass --force to replace it "
+                         "(nothing was written)")
+
+
+def write_file_atomically(path: Path, data: bytes, backups: int = 0) -> Replaced:
+    """Write ``data`` to ``path`` (through a symbolic link): the complete file or nothing at all.
+
+    ``backups`` > 0 keeps a file it replaces as ``.bak1`` (see :func:`replace_with_backup`).
+    """
+    real = link_target(path)
+    with temp_file_for(real) as temp:
+        try:
+            temp.write_bytes(data)
+        except OSError as exc:
+            raise unfinished_write(path, exc) from None
+        return replace_with_backup(temp, real, backups)
+
+
+def unfinished_write(path: Path, exc: OSError) -> WorkbookError:
+    """The message for a write that failed part way (a full disk, a lost network drive)."""
+    return WorkbookError(f"cannot write {path} ({exc.strerror or exc}): nothing was changed, and the unfinished "
+                         "temporary file was removed; free some space (or fix the drive) and run again.")

@@ -19,7 +19,7 @@ from xlscore.issues import IssueList
 from xlscore.model import Model
 from xlscore.workbook.cells import as_date, as_number, as_text, shown
 from xlscore.workbook.layout import HEADERS
-from xlscore.workbook.model_reader import require_column
+from xlscore.workbook.model_reader import did_you_mean, require_column
 from xlscore.workbook.refs import CellRef
 from xlscore.workbook.tables import RawTable, is_blank
 
@@ -55,8 +55,8 @@ def read_customers(t: RawTable, model: Model, issues: IssueList) -> tuple[pd.Dat
             where = measure_ref or next((i.ref for i in model.indicators if i.name == name), None)
             kind = "measure" if measure_ref else "direct indicator"
             issues.error(where or t.after_last_column(), f"{kind} {name!r} has no column in tblCustomers "
-                         f"(sheet {t.sheet}): add a column headed exactly {name!r}, or fix the name here",
-                         "missing-column")
+                         f"(sheet {t.sheet}){did_you_mean(name, t.headers)}: add a column headed exactly "
+                         f"{name!r}, or fix the name here", "missing-column")
         else:
             positions[name] = col
     rows = t.data_rows()

@@ -17,7 +17,7 @@ from xlscore.workbook.formula_text import row_cell
 from xlscore.workbook.layout import Lang
 from xlscore.workbook.live_cache import cache_value
 from xlscore.workbook.live_model import LiveModel
-from xlscore.workbook.report import pyramid_label, pyramid_sheet, tier_summary
+from xlscore.workbook.report import NO_TIER, pyramid_label, pyramid_sheet, tier_summary
 from xlscore.workbook.sheetdata import Column, Formula, FreeCell, OutputSheet, OutputTable
 
 if TYPE_CHECKING:
@@ -35,27 +35,29 @@ def live_pyramid(model: Model, result: pd.DataFrame, lang: Lang, as_of: AsOf, li
     summary = tier_summary(model, result)
     values = pyramid_sheet(model, summary, lang, n_scored, as_of)
     table = values.tables[0]
-    first, last = table.row + 1, table.row + len(model.tiers)
+    first, last = table.row + 1, table.row + len(summary)
 
     def count(row: int) -> str:
         return row_cell(2, row)
 
+    # k is the tier number; 0 is the "(no tier)" row, counted on the tier number 0 of tblScoring
     templates: list[Template] = [
-        lambda k, r: f"INDEX({live.tier_names},{k})",
+        lambda k, r: f"INDEX({live.tier_names},{k})" if k else f'"{NO_TIER}"',
         lambda k, r: f'COUNTIFS({tiers},{k},{scores},">-1E+307")',
         lambda k, r: f"IF({live.scored_count}>0,{count(r)}/{live.scored_count},0)",
         lambda k, r: f'IF({count(r)}>0,_xlfn.AGGREGATE(15,6,{scores}/({tiers}={k}),1),"")',
         lambda k, r: f'IF({count(r)}>0,ROUND(AVERAGEIFS({scores},{tiers},{k}),2),"")',
-        lambda k, r: f"INDEX({live.tier_policies},{k})",
-        lambda k, r: f"INDEX({live.tier_days},{k})",
+        lambda k, r: f"INDEX({live.tier_policies},{k})" if k else '""',
+        lambda k, r: f"INDEX({live.tier_days},{k})" if k else '""',
         lambda k, r: f'{row_cell(1, r)}&": "&{count(r)}&" ("&FIXED({row_cell(3, r)}*100,1,TRUE)&"%)"',
         lambda k, r: f"(MAX($B${first}:$B${last})-{count(r)})/2",
     ]
     cached = [list(c.values) for c in table.columns]
     cached[7] = [pyramid_label(t, c, s) for t, c, s in zip(summary["Tier"], summary["Customers"], summary["Share"],
                                                       strict=True)]
-    columns = [Column(column.header, [Formula(template(k + 1, first + k), cache_value(v)) for k, v in enumerate(cells)],
-                      column.fmt, column.width)
+    numbers = [k + 1 if k < len(model.tiers) else 0 for k in range(len(summary))]
+    columns = [Column(column.header, [Formula(template(numbers[i], first + i), cache_value(v))
+                                      for i, v in enumerate(cells)], column.fmt, column.width)
                for column, template, cells in zip(table.columns, templates, cached, strict=True)]
     caption = _caption(lang, as_of, live, n_scored, model.scheme)
     cells = [c if (c.row, c.col) != (2, 1) else FreeCell(2, 1, caption) for c in values.cells]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -13,7 +15,7 @@ from xlscore.workbook.layout import HEADERS, METHOD_WORDS, MISSING_WORDS, Lang, 
 from xlscore.workbook.refs import CellRef
 from xlscore.workbook.tables import RawTable, is_blank
 
-__all__ = ["ModelTables", "column_names", "read_model", "require_column"]
+__all__ = ["ModelTables", "column_names", "did_you_mean", "read_model", "require_column"]
 
 
 def column_names(key: str) -> tuple[str, ...]:
@@ -25,10 +27,17 @@ def column_names(key: str) -> tuple[str, ...]:
 def require_column(table: RawTable, key: str, issues: IssueList, required: bool = True) -> int | None:
     col = table.find(*column_names(key))
     if col is None and required:
-        issues.error(table.after_last_column(),
-                     f"{table.name} has no column {HEADERS[key][0]!r}: add it to the table header",
-                     "missing-column")
+        name = HEADERS[key][0]
+        issues.error(table.after_last_column(), f"{table.name} has no column {name!r}"
+                     f"{did_you_mean(name, table.headers)}: add it to the table header", "missing-column")
     return col
+
+
+def did_you_mean(name: str, headers: Sequence[str]) -> str:
+    """`` (did you mean 'Sales'?)`` when a header is a near miss of ``name``, else nothing."""
+    keys = {header_key(h): h for h in headers if h}
+    close = difflib.get_close_matches(header_key(name), list(keys), n=1, cutoff=0.75)
+    return f" (did you mean {keys[close[0]]!r}?)" if close else ""
 
 
 @dataclass

@@ -80,6 +80,7 @@ class Package:
         self._infos = {info.filename: info for info in zf.infolist()}
         self._by_lower = {name.lower(): name for name in self._infos}
         self.workbook_part = ""
+        self.last_rows: dict[str, int] = {}  # sheet name -> last row holding a row element (after the scan)
         self._rels_cache: dict[str, list[Relationship]] = {}
 
     # ------------------------------------------------------------------ opening
@@ -166,6 +167,7 @@ class Package:
             except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
                 raise self._fail(f"sheet '{sheet.name}' cannot be unpacked ({exc}); the file is damaged. "
                                  "Use the original file or a backup.") from None
+            self.last_rows[sheet.name] = last_row
             cells = last_row * last_col
             if cells > self.limits.max_sheet_cells:
                 where = f"{sheet.name}!{far}" if far else f"sheet '{sheet.name}' row {last_row:,}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -16,7 +16,7 @@ from xlscore.workbook.layout import HEADERS, TABLES, Lang, header_key
 from xlscore.workbook.model_reader import ModelTables, read_model
 from xlscore.workbook.package import Package
 from xlscore.workbook.refs import CellRef
-from xlscore.workbook.tables import RawTable, TableSource
+from xlscore.workbook.tables import RawTable, TableSource, is_blank
 
 __all__ = ["Book", "TableReader", "read_book", "read_tables"]
 
@@ -42,6 +42,7 @@ class Book:
     lang: Lang
     issues: IssueList = field(default_factory=IssueList)
     source: TableReader | None = None  # for extensions that read optional tables of their own
+    resized_tables: dict[str, int] = field(default_factory=dict)  # table name -> rows taken in from below it
 
     @property
     def sheet_names(self) -> list[str]:
@@ -71,18 +72,24 @@ def _table(source: TableReader, key: str, issues: IssueList) -> RawTable | None:
     return None
 
 
-def read_book(path: Path) -> Book:
-    """Read and check everything a re-tier needs; never raises for bad content, only for bad files."""
+def read_book(path: Path, *, extend_tables: bool = False) -> Book:
+    """Read and check everything a re-tier needs; never raises for bad content, only for bad files.
+
+    Rows typed right below an input table are a warning naming their first cell; with
+    ``extend_tables`` they are read as part of the table (and ``Book.resized_tables`` says
+    how the written book's tables grow).
+    """
     if not path.exists():
         raise UsageError(f"{path}: no such file")
-    _guard(path)
-    return read_tables(TableSource(path), path)
+    last_rows = _guard(path)
+    return read_tables(TableSource(path, last_rows), path, extend_tables=extend_tables)
 
 
-def read_tables(source: TableReader, path: Path) -> Book:
+def read_tables(source: TableReader, path: Path, *, extend_tables: bool = False) -> Book:
     """The model and customers from any table reader; ``path`` names the book in messages."""
     issues = IssueList()
     tables = {key: _table(source, key, issues) for key in TABLES}
+    resized = _rows_below(source, tables, issues, extend_tables)
     lang = _detect_lang(source, tables["customers"])
     empty = Model((), (), (), (), lang)
     ind, wts, bnd, trs = (tables[k] for k in ("indicators", "weights", "bands", "tiers"))
@@ -93,9 +100,37 @@ def read_tables(source: TableReader, path: Path) -> Book:
     if customers_table is None:
         return Book(path, model, pd.DataFrame(), None, lang, issues, source)
     frame, columns = read_customers(customers_table, model, issues)
-    return Book(path, model, frame, columns, lang, issues, source)
+    return Book(path, model, frame, columns, lang, issues, source, resized)
 
 
-def _guard(path: Path) -> None:
-    """Refuse hostile or non-workbook files before any cell is parsed."""
-    Package.open(path).close()
+def _rows_below(source: TableReader, tables: dict[str, RawTable | None], issues: IssueList,
+                extend: bool) -> dict[str, int]:
+    """Warn of rows typed right below an input table (outside its range, so unread); with
+    ``extend`` take them into the table. Returns table name -> rows taken in."""
+    rows_below = getattr(source, "rows_below", None)  # a book open in Excel grows its tables itself
+    if rows_below is None:
+        return {}
+    resized: dict[str, int] = {}
+    for key, table in tables.items():
+        if table is None:
+            continue
+        extra: list[list[Any]] = rows_below(table)
+        if not extra:
+            continue
+        first = next(j for j, value in enumerate(extra[0]) if not is_blank(value))
+        where = CellRef(table.sheet, table.below(), table.left + first)
+        rows = f"{len(extra)} rows below {table.name} are" if len(extra) > 1 else f"1 row below {table.name} is"
+        if extend:
+            tables[key] = table.extended(extra)
+            resized[table.name] = len(extra)
+            issues.warning(where, f"{rows} taken into the table (--extend-tables)", "rows-below-table")
+        else:
+            issues.warning(where, f"{rows} not in the table: extend the table (Table Design > Resize Table) "
+                           "or re-run with --extend-tables", "rows-below-table")
+    return resized
+
+
+def _guard(path: Path) -> dict[str, int]:
+    """Refuse hostile or non-workbook files before any cell is parsed; the last row of each sheet."""
+    with Package.open(path) as pkg:
+        return dict(pkg.last_rows)

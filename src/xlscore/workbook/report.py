@@ -21,10 +21,12 @@ if TYPE_CHECKING:
     from xlscore.analysis import ExtraColumn
     from xlscore.asof import AsOf
 
-__all__ = ["DEFAULT_COLORS", "excel_serial", "issues_sheet", "pyramid_sheet", "scoring_sheet", "scoring_status",
-           "tier_summary"]
+__all__ = ["DEFAULT_COLORS", "NO_TIER", "excel_serial", "issues_sheet", "pyramid_sheet", "scoring_sheet",
+           "scoring_status", "tier_summary"]
 
 DEFAULT_COLORS = ("1F4E79", "2E75B6", "9DC3E6", "BDD7EE", "DEEBF7", "F2F2F2")
+NO_TIER = "(no tier)"  # the summary row of scored customers no tier takes
+NO_TIER_COLOR = "BFBFBF"
 _EPOCH = np.datetime64("1899-12-30", "ns")
 
 
@@ -88,22 +90,34 @@ def scoring_status(result: pd.DataFrame, lang: Lang, as_of: AsOf) -> str:
 
 
 def tier_summary(model: Model, result: pd.DataFrame) -> pd.DataFrame:
-    """Per tier in tblTiers order: count, share of scored customers, min / average score."""
+    """Per tier in tblTiers order: count, share of scored customers, min / average score.
+
+    Scored customers no tier takes (a threshold tier model whose lowest Min score is above
+    their score) get a last row, ``(no tier)``, so that the counts add up to the customers
+    scored.
+    """
     scored = result[result["Score"].notna()]
     total = len(scored)
     rows = []
-    for tier in model.tiers:
-        members = scored.loc[scored["Tier"] == tier.name, "Score"]
-        rows.append({
-            "Tier": tier.name,
+
+    def row(name: str, members: pd.Series, policy: str, days: float | None) -> dict[str, object]:
+        return {
+            "Tier": name,
             "Customers": len(members),
             "Share": len(members) / total if total else 0.0,
             "Min score": float(members.min()) if len(members) else np.nan,
             # Rounded like the live sheet's ROUND(AVERAGEIFS(...), 2): the same figure in both modes.
             "Average score": excel_round(float(members.mean()), 2) if len(members) else np.nan,
-            "Policy": tier.policy,
-            "Follow-up days": tier.follow_up_days,
-        })
+            "Policy": policy,
+            "Follow-up days": days,
+        }
+
+    for tier in model.tiers:
+        rows.append(row(tier.name, scored.loc[scored["Tier"] == tier.name, "Score"], tier.policy,
+                        tier.follow_up_days))
+    untiered = scored.loc[~scored["Tier"].isin([t.name for t in model.tiers]), "Score"]
+    if len(untiered):
+        rows.append(row(NO_TIER, untiered, "", None))
     return pd.DataFrame(rows, columns=["Tier", "Customers", "Share", "Min score", "Average score", "Policy",
                                        "Follow-up days"])
 
@@ -142,6 +156,7 @@ def pyramid_sheet(model: Model, summary: pd.DataFrame, lang: Lang, scored: int, 
         return f"${letter}${first}:${letter}${last}"
 
     colors = [t.color or DEFAULT_COLORS[i % len(DEFAULT_COLORS)] for i, t in enumerate(model.tiers)]
+    colors += [NO_TIER_COLOR] * (len(counts) - len(colors))
     title = "Customer pyramid" if lang == "en" else "客户金字塔"
     chart = BarChart(title=title, categories=rng(8), values=rng(2), spacer=rng(9), colors=colors,
                      anchor_row=top_row + len(counts) + 3, anchor_col=1, width_cols=8,

@@ -12,6 +12,7 @@ __all__ = ["describe_non_zip", "scan_prolog"]
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAMS = ("EncryptionInfo", "EncryptedPackage")
 _SAVE_AS = "Open it in Excel and save it as an Excel Workbook (.xlsx)."
+_TEXT_TABLE_SUFFIXES = {".csv", ".tsv", ".txt"}
 
 
 def describe_non_zip(path: Path) -> str:
@@ -30,6 +31,10 @@ def describe_non_zip(path: Path) -> str:
         return (f"{name} is an old-format Excel 97-2003 workbook (.xls), which xlscore does not read. "
                 + _SAVE_AS)
     text = _as_text(head)
+    if text is not None and path.suffix.lower() in _TEXT_TABLE_SUFFIXES:
+        return (f"{name} is a CSV file, not a workbook: import it into the Customers table (in Excel: Data > "
+                "From Text/CSV, then paste the rows into tblCustomers), or score it as it is with "
+                f"`xlscore score BOOK --customers {name} -o scored.csv`.")
     if text is None:
         return (f"{name} is not an Excel workbook: an .xlsx file is a zip archive and this one is not. "
                 + _SAVE_AS)

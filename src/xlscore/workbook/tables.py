@@ -9,9 +9,9 @@ tblCustomers take whole columns without touching every row in Python.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, overload
@@ -117,6 +117,15 @@ class RawTable:
             return self.rows.kinds(col)
         return frozenset(map(type, self.column(col)))
 
+    def below(self) -> int:
+        """The sheet row right under the table's last row."""
+        return self.top + len(self.rows) + 1
+
+    def extended(self, extra: Sequence[Sequence[Any]]) -> RawTable:
+        """This table with ``extra`` rows (typed right below it) taken in as data rows."""
+        columns = [self.column(j) + [row[j] for row in extra] for j in range(len(self.headers))]
+        return replace(self, rows=ColumnarRows(columns))
+
     def column(self, col: int) -> list[Any]:
         if isinstance(self.rows, ColumnarRows):
             return list(self.rows.columns[col]) if col < len(self.rows.columns) else [None] * len(self.rows)
@@ -126,10 +135,13 @@ class RawTable:
 class TableSource:
     """Reads Excel Tables of one workbook by name, case-insensitively."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, last_rows: Mapping[str, int] | None = None) -> None:
+        """``last_rows``: the last used row of each sheet, when known, so that looking below a
+        table costs nothing when the sheet ends with it."""
         import python_calamine as calamine
 
         self.path = path
+        self._last_rows = dict(last_rows or {})
         try:
             self._book = calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
             self._names = {name.casefold(): name for name in self._book.table_names or []}
@@ -155,6 +167,29 @@ class TableSource:
                 raise WorkbookError(f"{self.path.name}: cannot read table {real} ({exc})") from exc
             columns = _columns(rows, len(headers))
         return RawTable(real, table.sheet, start_row, start_col + 1, headers, columns)
+
+
+    def rows_below(self, table: RawTable) -> list[list[Any]]:
+        """Rows holding something right under ``table``, in its columns, up to the first empty row."""
+        below = table.below()
+        if 0 < self._last_rows.get(table.sheet, 0) < below:  # 0: the scan found no row numbers
+            return []
+        try:
+            sheet = self._book.get_sheet_by_name(table.sheet)
+            if sheet.end is None or sheet.end[0] + 1 < below:
+                return []
+            grid = sheet.to_python(skip_empty_area=False)
+        except Exception:  # a sheet calamine cannot read gives its own error where it is read
+            return []
+        width, first = len(table.headers), table.left - 1
+        rows: list[list[Any]] = []
+        for cells in grid[below - 1:]:
+            values = [_plain(v) for v in cells[first:first + width]]
+            values += [None] * (width - len(values))
+            if all(is_blank(v) for v in values):
+                break
+            rows.append(values)
+        return rows
 
 
 @contextmanager

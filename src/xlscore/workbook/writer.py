@@ -16,16 +16,25 @@ Choices worth knowing:
 
 from __future__ import annotations
 
+import re
 import time
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from xlscore.errors import WorkbookError
-from xlscore.workbook.atomic import check_not_open, remove_stale_temps, replace_with_backup, temp_file_for
+from xlscore.workbook.atomic import (
+    check_not_open,
+    link_target,
+    remove_stale_temps,
+    replace_with_backup,
+    temp_file_for,
+    unfinished_write,
+)
+from xlscore.workbook.backups import XLSCORE_ZIP_COMMENT
 from xlscore.workbook.bookedit import new_rels
 from xlscore.workbook.chart import drawing_xml
 from xlscore.workbook.package import Package
@@ -44,18 +53,22 @@ COMPRESS_LEVEL = 1
 _MACRO_SUFFIXES = {".xlsm", ".xltm", ".xlam"}
 _PLAIN_SUFFIXES = {".xlsx", ".xltx"}
 _ZIP64_THRESHOLD = 3 << 30  # estimated part size above which the entry is written as zip64
+_REF = re.compile(r"\$?[A-Z]{1,3}\$?\d+:\$?([A-Z]{1,3})\$?(\d+)")
 
 
 @dataclass(frozen=True)
 class WriteReport:
-    target: Path
-    backup: Path | None
+    target: Path  # as given (a symbolic link stays one: the book it points to was written)
+    backup: Path | None  # where the previous content of the target is kept
     replaced: tuple[str, ...]
     added: tuple[str, ...]
     removed: tuple[str, ...]
     parts_removed: tuple[str, ...]
     size: int  # bytes of the written book
     seconds: float
+    original: Path | None = None  # the book as it was before xlscore first wrote it
+    unchanged: bool = False  # the target already held exactly these bytes
+    notes: tuple[str, ...] = ()  # how links were followed or kept
 
 
 def write_workbook(
@@ -68,31 +81,45 @@ def write_workbook(
     full_calc_on_load: bool = False,
     remove: Sequence[str] = (),
     progress: Callable[[int], None] | None = None,
+    resize_tables: Mapping[str, int] | None = None,
 ) -> WriteReport:
     """Write ``sheets`` into a copy of ``source`` and atomically replace ``target``.
 
     ``target`` defaults to ``source`` (in place, keeping ``backups`` old versions as
-    ``book.xlsx.bak1``...). A sheet whose name exists (any case) is replaced where it is;
+    ``book.xlsx.bak1``... and the book before xlscore's first write as ``book.xlsx.orig``;
+    a target that is a symbolic link is written through). A sheet whose name exists (any case) is replaced where it is;
     a new one is appended; sheets named in ``remove`` are removed. ``progress`` is called
-    with the number of rows written after each chunk.
+    with the number of rows written after each chunk. ``resize_tables`` grows input tables
+    (name -> rows) over the rows typed right below them.
     """
     started = time.perf_counter()
     source = Path(source)
     target = Path(target) if target is not None else source
+    real = link_target(target)  # a symbolic link is written through and stays a link
     _check_request(sheets, remove)
     check_not_open(target, force)
-    remove_stale_temps(target)
+    if real != target:
+        check_not_open(real, force)
+    remove_stale_temps(real)
     with Package.open(source, check_cells=False) as pkg:
         _check_suffix(pkg, target)
         plan = make_plan(pkg, sheets, remove, full_calc_on_load)
-        with temp_file_for(target) as temp:
-            _write_package(pkg, plan, temp, progress)
+        _grow_tables(pkg, plan, resize_tables or {})
+        with temp_file_for(real) as temp:
+            try:
+                _write_package(pkg, plan, temp, progress)
+            except OSError as exc:  # a full disk: the temporary file goes, the book stays as it was
+                raise unfinished_write(target, exc) from None
             size = temp.stat().st_size
             pkg.close()  # before the replace: Windows cannot replace an open file
-            backup = replace_with_backup(temp, target, backups)
+            replaced = replace_with_backup(temp, real, backups)
+    link_note = (f"{target} is a link: wrote through to {real}",) if real != target else ()
     return WriteReport(
         target=target,
-        backup=backup,
+        backup=replaced.backup,
+        original=replaced.original,
+        unchanged=replaced.unchanged,
+        notes=link_note + replaced.notes,
         replaced=tuple(p.sheet.name for p in plan.sheets if p.replaces is not None),
         added=tuple(p.sheet.name for p in plan.sheets if p.replaces is None),
         removed=tuple(s.name for s in plan.removed),
@@ -112,6 +139,22 @@ def _check_request(sheets: Sequence[OutputSheet], remove: Sequence[str]) -> None
     both = names & {n.lower() for n in remove}
     if both:
         raise ValueError(f"sheets both written and removed: {sorted(both)}")
+
+
+def _grow_tables(pkg: Package, plan: Plan, rows: Mapping[str, int]) -> None:
+    """Edit the ``ref`` of each table in ``rows`` (and of its autoFilter) to take in rows below it."""
+    wanted = {name.casefold(): n for name, n in rows.items() if n > 0}
+    for entry in pkg.tables():
+        n = wanted.get(entry.name.casefold())
+        if n is None or entry.part in plan.edited:
+            continue
+        match = _REF.fullmatch(entry.ref)
+        if match is None:
+            raise WorkbookError(f"table {entry.name} has the range {entry.ref!r}; it cannot be extended")
+        grown = f"{match[1]}{int(match[2]) + n}"
+        old = entry.ref.encode()
+        new = f"{entry.ref.split(':')[0]}:{grown}".encode()
+        plan.edited[entry.part] = pkg.read(entry.part).replace(b'ref="' + old + b'"', b'ref="' + new + b'"')
 
 
 def _check_suffix(pkg: Package, target: Path) -> None:
@@ -141,6 +184,7 @@ def _write_zip(pkg: Package, plan: Plan, temp: Path, progress: Callable[[int], N
     with pkg.path.open("rb") as raw, zipfile.ZipFile(
         temp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL
     ) as out:
+        out.comment = XLSCORE_ZIP_COMMENT  # later runs tell xlscore's output from the user's original
         for name in pkg.names:
             if name in plan.edited:
                 data = plan.edited[name]
