@@ -43,12 +43,21 @@ def register(sub: Any) -> None:
         "score", help="score a Parquet or CSV file of customers (any size) with the book's model",
         description="Score, rank and tier every customer of a Parquet or CSV file with the book's model; "
         "write the tblScoring columns to a Parquet or CSV file. DuckDB (embedded, the default) spills "
-        "to disk beyond its memory limit; --engine pandas runs the core engine in memory.")
+        "to disk beyond its memory limit; --engine pandas runs the core engine in memory. A CSV output is "
+        "safe to open in a spreadsheet: a text cell starting with = + - @, a tab or a carriage return gets a "
+        "leading apostrophe so it cannot run as a formula (numbers, negative ones too, stay numbers); "
+        "--raw-csv keeps the exact text. Parquet always keeps the exact text.")
     p.add_argument("book", type=_path, help="the workbook holding the model")
     p.add_argument("--customers", type=_path, required=True, metavar="FILE",
                    help="customers, .parquet or .csv, columns named as in tblCustomers")
     p.add_argument("-o", "--output", type=_path, required=True, metavar="OUT", help="result, .parquet or .csv")
     p.add_argument("--engine", choices=("duckdb", "pandas"), default="duckdb", help="default duckdb")
+    p.add_argument("--raw-csv", action="store_true",
+                   help="CSV output: write text exactly, without the apostrophe that stops a leading = + - @ "
+                   "tab or CR from running as a formula (for machine pipelines, not for people)")
+    p.add_argument("--excel-csv", action="store_true",
+                   help="CSV output: start with a UTF-8 byte order mark so Excel shows Chinese and other "
+                   "non-Latin names correctly")
     p.add_argument("--memory-limit", metavar="SIZE",
                    help="DuckDB memory limit, e.g. 8GB (default: half of this machine's memory, at most 4GB)")
     p.add_argument("--temp-dir", type=_path, metavar="DIR",
@@ -100,17 +109,22 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from xlscore.errors import UsageError
+    from xlscore.sql.output import CsvStyle
     from xlscore.sql.runner import ScoreOptions, score_file
 
     if args.threads is not None and args.threads < 1:
         raise UsageError("--threads must be at least 1")
     if not args.customers.is_file():
         raise UsageError(f"{args.customers}: no such file")
+    if (args.raw_csv or args.excel_csv) and args.output.suffix.lower() != ".csv":
+        raise UsageError(f"{'--raw-csv' if args.raw_csv else '--excel-csv'} is for a .csv output, "
+                         f"not {args.output.name}")
     loaded = _book_model(args.book)
     if loaded is None:
         return 1
     options = ScoreOptions(args.engine, args.memory_limit, args.temp_dir, args.threads,
-                           progress=False if args.quiet else None)
+                           progress=False if args.quiet else None,
+                           csv=CsvStyle(raw=args.raw_csv, bom=args.excel_csv))
     report = score_file(loaded.model, args.customers, args.output, options)
     if not args.quiet:
         width = max((len(name) for name, _ in report.tiers), default=4)

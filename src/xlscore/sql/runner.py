@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TextIO
 
@@ -27,6 +27,7 @@ from sqlglot import exp
 from xlscore.errors import UsageError, XlscoreError
 from xlscore.model import Model
 from xlscore.sql.files import CUSTOMERS_VIEW, open_customers
+from xlscore.sql.output import CsvStyle, output_format, write_relation
 from xlscore.sql.source import SourceColumns
 from xlscore.sql.statement import render, scoring_statement
 
@@ -43,6 +44,7 @@ class ScoreOptions:
     temp_dir: Path | None = None  # where DuckDB spills; None: a private directory, removed afterwards
     threads: int | None = None  # None: every core
     progress: bool | None = None  # None: when stderr is a terminal
+    csv: CsvStyle = field(default_factory=CsvStyle)  # CSV output: formula-safe text (unless raw), a BOM for Excel
 
 
 @dataclass(frozen=True)
@@ -62,15 +64,6 @@ def default_memory_limit() -> str:
     except (ValueError, OSError, AttributeError):
         return "2GB"
     return f"{max(256, min(4096, total // 2 // 2**20))}MB"
-
-
-def _output_format(path: Path) -> Literal["parquet", "csv"]:
-    suffix = path.suffix.lower()
-    if suffix in (".parquet", ".pq"):
-        return "parquet"
-    if suffix == ".csv":
-        return "csv"
-    raise UsageError(f"{path.name}: the output must be a .parquet or .csv file")
 
 
 class _Progress:
@@ -111,7 +104,7 @@ def score_file(model: Model, customers: Path, output: Path, options: ScoreOption
                stream: TextIO | None = None) -> ScoreReport:
     """Score every row of ``customers`` with ``model`` and write ``output`` (.parquet / .csv)."""
     options = options or ScoreOptions()
-    out_format = _output_format(output)
+    out_format = output_format(output)
     if output.resolve() == customers.resolve():
         raise UsageError(f"{output}: the output would overwrite the customers file")
     if not output.parent.is_dir():
@@ -146,13 +139,9 @@ def score_file(model: Model, customers: Path, output: Path, options: ScoreOption
                 from xlscore.sql.pandas_engine import score_with_pandas
 
                 score_with_pandas(con, model, source, _RESULT_VIEW)
-            relation = con.table(_RESULT_VIEW)
-            if out_format == "parquet":
-                relation.write_parquet(str(aside))
-            else:
-                relation.write_csv(str(aside), header=True)
+            write_relation(con, con.table(_RESULT_VIEW), aside, out_format, options.csv)
         aside.replace(output)
-        report = _summary(con, model, output, out_format, started)
+        report = _summary(con, model, output, out_format, options.csv, started)
     except duckdb.Error as exc:
         raise XlscoreError(f"scoring {customers.name} failed in DuckDB: {exc}") from exc
     finally:
@@ -167,11 +156,13 @@ def _score_in_duckdb(con: duckdb.DuckDBPyConnection, model: Model, source: Sourc
     con.execute(f"CREATE OR REPLACE TEMP VIEW {_RESULT_VIEW} AS {render(statement, 'duckdb', pretty=False)}")
 
 
-def _summary(con: duckdb.DuckDBPyConnection, model: Model, output: Path, out_format: str,
+def _summary(con: duckdb.DuckDBPyConnection, model: Model, output: Path, out_format: str, style: CsvStyle,
              started: float) -> ScoreReport:
     reader = con.read_parquet(str(output)) if out_format == "parquet" else con.read_csv(str(output))
     reader.create_view("xlscore_output", replace=True)
     counts = dict(con.execute('SELECT "Tier", count(*) FROM xlscore_output GROUP BY "Tier"').fetchall())
     total, scored = con.execute('SELECT count(*), count("Score") FROM xlscore_output').fetchall()[0]
-    tiers = [(t.name, int(counts.get(t.name, 0))) for t in model.tiers]
+    # A CSV holds tier names as written there (an apostrophe before a leading "=", say).
+    tiers = [(t.name, int(counts.get(t.name if out_format == "parquet" else style.header(t.name), 0)))
+             for t in model.tiers]
     return ScoreReport(output, int(total), int(scored), tiers, time.perf_counter() - started)
