@@ -89,7 +89,7 @@ def test_sql_command_prints_a_statement_that_duckdb_runs_like_a_retier(book: Pat
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sql", str(book), "--table", "crm.customers"]) == 0
     sql = capsys.readouterr().out
-    assert sql.rstrip().endswith(";") and len(sqlglot.parse(sql, read="duckdb")) == 1
+    assert not sql.rstrip().endswith(";") and len(sqlglot.parse(sql, read="duckdb")) == 1
     assert "FROM crm.customers" in sql
     con = duckdb.connect()
     con.execute("CREATE SCHEMA crm")

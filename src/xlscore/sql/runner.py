@@ -43,7 +43,7 @@ class ScoreOptions:
     memory_limit: str | None = None  # DuckDB size text, e.g. "4GB"; None: default_memory_limit()
     temp_dir: Path | None = None  # where DuckDB spills; None: a private directory, removed afterwards
     threads: int | None = None  # None: every core
-    progress: bool | None = None  # None: when stderr is a terminal
+    progress: bool | None = None  # None: when stderr is a terminal; True: also in logs
     csv: CsvStyle = field(default_factory=CsvStyle)  # CSV output: formula-safe text (unless raw), a BOM for Excel
 
 
@@ -67,14 +67,19 @@ def default_memory_limit() -> str:
 
 
 class _Progress:
-    """A one-line percentage on stderr while DuckDB works; silent when not wanted."""
+    """Progress of each stage on stderr while DuckDB works; silent when not wanted.
+
+    On a terminal one line is rewritten four times a second; elsewhere (cron, Airflow logs) a
+    plain line is written at the start, every ten seconds while the percentage moves, and at
+    the end with the stage's time."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, enabled: bool, stream: TextIO) -> None:
         self.con, self.enabled, self.stream = con, enabled, stream
+        self.terminal = stream.isatty()
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, final: bool = False) -> None:
         if self.enabled:
-            self.stream.write(f"\r\x1b[K{text}")
+            self.stream.write(f"\r\x1b[K{text}" + ("\n" if final else "") if self.terminal else f"{text}\n")
             self.stream.flush()
 
     @contextmanager
@@ -83,11 +88,16 @@ class _Progress:
             yield
             return
         done = threading.Event()
+        interval = 0.25 if self.terminal else 10.0
+        started = time.perf_counter()
 
         def poll() -> None:
-            while not done.wait(0.25):
+            shown = -1.0
+            while not done.wait(interval):
                 percent = self.con.query_progress()
-                self.say(f"{label}: {percent:5.1f}%" if percent >= 0 else f"{label} ...")
+                if self.terminal or (percent >= 0 and percent != shown):
+                    self.say(f"{label}: {percent:5.1f}%" if percent >= 0 else f"{label} ...")
+                    shown = percent
 
         self.say(f"{label} ...")
         watcher = threading.Thread(target=poll, daemon=True)
@@ -97,7 +107,7 @@ class _Progress:
         finally:
             done.set()
             watcher.join()
-            self.say(f"{label}: done\n")
+            self.say(f"{label}: done ({time.perf_counter() - started:.1f} s)", final=True)
 
 
 def score_file(model: Model, customers: Path, output: Path, options: ScoreOptions | None = None,
