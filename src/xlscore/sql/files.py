@@ -18,7 +18,7 @@ from sqlglot import exp
 from xlscore.errors import UsageError
 from xlscore.model import Model
 from xlscore.sql.checks import CHECK_COLUMNS, checks_statement
-from xlscore.sql.expressions import TRIM_CHARACTERS, text
+from xlscore.sql.expressions import TRIM_CHARACTERS, portable, text
 from xlscore.sql.source import ApprovedKind, CustomerDataError, DateKind, SourceColumns, match_columns
 
 __all__ = ["CUSTOMERS_VIEW", "open_customers"]
@@ -35,7 +35,7 @@ def _quoted(name: str) -> exp.Column:
 
 
 def _sql(expression: exp.Expr) -> str:
-    text_sql: str = expression.sql(dialect="duckdb")
+    text_sql: str = portable(expression, "duckdb").sql(dialect="duckdb")
     return text_sql
 
 
