@@ -192,8 +192,8 @@ def test_score_reports_what_the_checks_find(book: Path, tmp_path: Path, capsys: 
     err = capsys.readouterr().err
     assert "5 problems in the data" in err
     for words in ("column 'Customer ID': blank Customer ID", "duplicate Customer ID", "in 2 rows",
-                  "column 'Profile': unknown weight profile", "'Retail' for Customer ID K5",
-                  "column 'Rating': direct score outside 0–100 in 1 rows, e.g. '120.0' for Customer ID K7"):
+                  "column 'Profile': unknown weight profile", "'Retail' for Customer ID 'K5'",
+                  "column 'Rating': direct score outside 0–100 in 1 rows, e.g. '120.0' for Customer ID 'K7'"):
         assert words in err
     assert not (tmp_path / "out.parquet").exists()
 

@@ -140,15 +140,15 @@ HEAD = "Customer ID,Customer,Owner,Profile,Sales,Margin %,Visits,Rating,Approved
 
 @pytest.mark.parametrize(("body", "words"), [
     ("K1,a,b,,100,1,1,50,yes,2026-01-01\n", None),
-    ("K1,a,b,,n/a,1,1,50,yes,2026-01-01\n", ["'Sales'", "not a number", "'n/a'", "Customer ID K1"]),
+    ("K1,a,b,,n/a,1,1,50,yes,2026-01-01\n", ["'Sales'", "not a number", "'n/a'", "Customer ID 'K1'"]),
     ("K1,a,b,,100,1,1,120,yes,2026-01-01\nK2,a,b,,1,1,1,5,no,\n", ["'Rating'", "outside 0–100", "'120'", "K1"]),
     ("K1,a,b,Retail,100,1,1,50,yes,2026-01-01\n", ["'Profile'", "Retail", "known: Default, Partner"]),
     ("K1,a,b,,100,1,1,50,yes,2026-01-01\nk1,a,b,,1,1,1,5,no,\n", ["'Customer ID'", "duplicate Customer ID",
                                                                   "in 2 rows"]),
     (",a,b,,100,1,1,50,yes,2026-01-01\n", ["column 'Customer ID': blank Customer ID"]),
     ("K1,a,b,,100,NaN,1,50,yes,2026-01-01\nK2,a,b,,inf,1,1,-5,no,\n",
-     ["2 problems", "'Sales': infinite value in 1 rows, e.g. 'inf' for Customer ID K2",
-      "'Rating': direct score outside 0–100 in 1 rows, e.g. '-5' for Customer ID K2"]),
+     ["2 problems", "'Sales': infinite value in 1 rows, e.g. 'inf' for Customer ID 'K2'",
+      "'Rating': direct score outside 0–100 in 1 rows, e.g. '-5' for Customer ID 'K2'"]),
     ("K1,a,b,,100,1,1,50,yes,last week\n", ["'Last contact'", "not a date", "'last week'"]),
 ])
 def test_bad_customer_files_name_the_column_and_an_example(book: Path, tmp_path: Path, body: str,

@@ -122,8 +122,8 @@ def _check(con: duckdb.DuckDBPyConnection, model: Model, source: SourceColumns, 
     rows = con.execute(_sql(summary)).fetchall()
     if not rows:
         return
-    found = [f"column {name!r}: {what} in {count:,} rows, e.g. {shown!r} for Customer ID {example}"
-             for name, what, count, shown, example in rows]
+    found = [f"  column {name!r}: {what} in {count:,} rows, e.g. {shown!r} for Customer ID "
+             + ("(blank)" if example is None else repr(example)) for name, what, count, shown, example in rows]
     total = sum(count for _, _, count, _, _ in rows)
     raise CustomerDataError(f"{label}: {total:,} problems in the data (the rules of xlscore validate; "
-                            "xlscore sql BOOK --checks lists every row): " + "; ".join(found))
+                            "xlscore sql BOOK --checks lists every row):\n" + "\n".join(found))
