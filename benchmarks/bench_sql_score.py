@@ -10,7 +10,10 @@ blank cells, a quarter of customers on the second profile, ~12 % unapproved scor
 be identical.
 
     python benchmarks/bench_sql_score.py [--rows 10000000] [--memory-limit 4GB] [--verify-rows 200000]
-                                         [--engine duckdb|pandas]
+                                         [--engine duckdb|pandas] [--baseline]
+
+``--baseline`` also runs the plain hand-written DuckDB SQL of ``benchmarks/plain_sql.py`` on the
+same file in the same run, and reports the ratio.
 """
 
 from __future__ import annotations
@@ -81,15 +84,19 @@ def write_customers(path: Path, rows: int) -> float:
 
 def run_score(book: Path, customers: Path, output: Path, *extra: str) -> dict[str, float]:
     """Run ``xlscore score`` as a child; wall seconds and its own peak RSS (MB)."""
-    command = [sys.executable, "-m", "xlscore.cli", "score", str(book), "--customers", str(customers),
-               "-o", str(output), "--quiet", *extra]
+    return run_child([sys.executable, "-m", "xlscore.cli", "score", str(book), "--customers", str(customers),
+                      "-o", str(output), "--quiet", *extra])
+
+
+def run_child(command: list[str]) -> dict[str, float]:
+    """Run ``command`` as a child; wall seconds, CPU seconds and its own peak RSS (MB)."""
     started = time.perf_counter()
     child = subprocess.Popen(command)
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
-        raise SystemExit(f"xlscore score failed with exit code {child.returncode}: {' '.join(command)}")
+        raise SystemExit(f"failed with exit code {child.returncode}: {' '.join(command)}")
     return {"seconds": round(seconds, 2), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
             "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
 
@@ -112,6 +119,8 @@ def main() -> int:
     parser.add_argument("--engine", choices=("duckdb", "pandas"), default="duckdb")
     parser.add_argument("--verify-rows", type=int, default=0, help="also compare both engines on this many rows")
     parser.add_argument("--workdir", type=Path, default=None, help="default: a temporary directory")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also run the plain hand-written DuckDB SQL (benchmarks/plain_sql.py) on the same file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="xlscore-bench-", dir=args.workdir) as tmp:
         work = Path(tmp)
@@ -133,6 +142,12 @@ def main() -> int:
             "cores": os.cpu_count(), "load_average_1min": round(os.getloadavg()[0], 2),
             "duckdb": duckdb.__version__,
         }
+        if args.baseline:
+            plain = run_child([sys.executable, str(Path(__file__).with_name("plain_sql.py")), str(book),
+                               str(customers), str(work / "plain.parquet"), "--memory-limit",
+                               args.memory_limit or default_memory_limit()])
+            report["plain_sql"] = plain
+            report["score_vs_plain_sql"] = round(figures["seconds"] / plain["seconds"], 2)
         if args.verify_rows:
             report["engines_identical_on_first_rows"] = verify(book, customers, work, args.verify_rows)
             report["verify_rows"] = args.verify_rows

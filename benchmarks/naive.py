@@ -23,7 +23,7 @@ from typing import Any
 
 __all__ = ["naive_retier", "score_rows"]
 
-YES = {"yes", "y", "true", "1", "是"}
+YES = {"yes", "y", "true", "1", "1.0", "是"}
 HEAD = ["Customer ID", "Customer", "Owner", "Profile"]
 TAIL = ["Score", "Rank", "Tier", "Policy", "Next follow-up", "Flags"]
 

@@ -21,7 +21,7 @@ __all__ = ["is_approved", "make_customers"]
 
 
 def is_approved(value: object) -> bool:
-    """yes / y / true / 1 / 是, any case; Excel TRUE and the number 1 too."""
+    """yes / y / true / 1 / 1.0 / 是, any case; Excel TRUE and the number 1 too."""
     if value is None:
         return False
     if isinstance(value, bool):

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.books import CUSTOMER_HEAD, BookSpec, write
-from xlscore.cli import main
 from xlscore.analysis import analyse
+from xlscore.cli import main
 
 
 def test_a_real_csv_file_is_named_as_one_with_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,8 +9,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from tests.fixtures.books import CUSTOMER_HEAD, BookSpec, write
-from xlscore.cli import main
 from xlscore.analysis import analyse
+from xlscore.cli import main
 from xlscore.workbook.report import tier_summary
 
 # Scores of the standard customers: K001 84, K002 35, K003 46, K004 ~61, K005 ~90 (K003's Rating is

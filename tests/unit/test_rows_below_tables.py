@@ -11,8 +11,8 @@ import pytest
 from openpyxl import Workbook
 
 from tests.fixtures import books
-from xlscore.cli import main
 from xlscore.analysis import analyse
+from xlscore.cli import main
 
 PASTED = [["K006", "Fox", "Ann", None, 7000, 20, 5, 70, "yes", None],
           ["K007", "Gig", "Ben", None, 10, 1, 1, 10, "yes", None],

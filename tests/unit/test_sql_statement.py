@@ -111,7 +111,7 @@ def test_profiles_blank_first_case_insensitive_padded_unknown_first() -> None:
 
 @pytest.mark.parametrize(("kind", "values", "approved"), [
     ("text", ["yes", "Y", " true ", "1", "是", "TRUE", "no", "", None, "1.0", "否"],
-     [True, True, True, True, True, True, False, False, False, False, False]),
+     [True, True, True, True, True, True, False, False, False, True, False]),
     ("number", [1.0, 0.0, 2.0, None, 0.5], [True, False, False, False, False]),
     ("boolean", [True, False, None], [True, False, False]),
 ])

@@ -67,13 +67,13 @@ def load_book_model(path: Path, as_of: date) -> BookModel:
 
 def _kinds(cells: Callable[[str], list[object]]) -> dict[str, Any]:
     """How the book's own customer rows type the columns whose SQL depends on it: a table loaded
-    from the sheet keeps those types (numeric IDs, 1/0 approvals, timestamps)."""
+    from the sheet keeps those types (numeric IDs, timestamps)."""
     def numbers(values: list[object]) -> bool:
         return bool(values) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
 
     timed = any(isinstance(v, datetime) and v.time() != time() for v in cells("Last contact"))
+    # Approved is read as text whatever the table's type (1.0 and TRUE are approval words).
     return {"id_kind": "number" if numbers(cells("Customer ID")) else "text",
-            "approved_kind": "number" if numbers(cells("Approved")) else "text",
             "last_contact_kind": "timestamp" if timed else "date"}
 
 

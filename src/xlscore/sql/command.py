@@ -22,16 +22,30 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "sql", help="print the book's model as one SQL SELECT for a customers table",
         description="Print one SQL SELECT statement, generated from the book's model, that reads a table "
-        "whose columns are named as in tblCustomers and returns the tblScoring columns with exactly "
-        "the results of a re-tier.")
+        "whose columns are named as in tblCustomers (or mapped with --column) and returns the tblScoring "
+        "columns with exactly the results of a re-tier. A plain SELECT, ready for a view or a dbt model; "
+        "--checks prints the data checks instead.")
     p.add_argument("book", type=_path, help="the workbook holding the model (.xlsx / .xlsm)")
     p.add_argument("--dialect", choices=_DIALECTS, default="duckdb", help="SQL dialect (default duckdb)")
-    p.add_argument("--table", default="customers",
-                   help="the customers table, e.g. analytics.crm.customers (default customers)")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--table", default="customers",
+                        help="the customers table, e.g. analytics.crm.customers (default customers)")
+    source.add_argument("--from", dest="from_sql", metavar="EXPR",
+                        help="a table expression written into the statement verbatim, e.g. "
+                        "\"{{ ref('customers') }}\" in a dbt model")
+    p.add_argument("--column", action="append", default=[], metavar="HEADER=COLUMN",
+                   help="the table's column for a tblCustomers header, e.g. \"Sales last year (k)=sales_ly\" "
+                   "(repeatable; a plain name follows the dialect's case rules, others are quoted)")
+    p.add_argument("--checks", action="store_true",
+                   help="print the data checks instead: one SELECT returning a row per problem (Customer ID, "
+                   "column, problem, value) by the rules of validate; empty when the table is clean")
+    p.add_argument("--no-order", dest="ordered", action="store_false",
+                   help="leave out the final ORDER BY (a view or a dbt model needs none)")
+    p.add_argument("--semicolon", action="store_true", help="end the statement with ';'")
     p.add_argument("--approved-type", choices=("text", "number", "boolean"),
-                   help="how the table stores Approved: text (also right for BOOLEAN and integer columns), "
-                   "number (a floating-point column, 1 = approved) or boolean. Default: as the book's "
-                   "own Customers rows (number when they are all numbers, else text)")
+                   help="how the table stores Approved. Default text, right for every type: yes / y / true / "
+                   "1 / 1.0 / 是 in any case, so BOOLEAN, integer and 1.0/0.0 columns too. number (1 = "
+                   "approved) or boolean skip the cast to text")
     p.add_argument("--id-type", choices=("text", "number"),
                    help="Customer ID type, for the order of ties: text (case-insensitive) or number. "
                    "Default: as the book's own Customers rows")
@@ -46,18 +60,30 @@ def register(sub: Any) -> None:
         "score", help="score a Parquet or CSV file of customers (any size) with the book's model",
         description="Score, rank and tier every customer of a Parquet or CSV file with the book's model; "
         "write the tblScoring columns to a Parquet or CSV file. DuckDB (embedded, the default) spills "
-        "to disk beyond its memory limit; --engine pandas runs the core engine in memory.")
+        "to disk beyond its memory limit; --engine pandas runs the core engine in memory. A CSV output is "
+        "safe to open in a spreadsheet: a text cell starting with = + - @, a tab or a carriage return gets a "
+        "leading apostrophe so it cannot run as a formula (numbers, negative ones too, stay numbers); "
+        "--raw-csv keeps the exact text. Parquet always keeps the exact text.")
     p.add_argument("book", type=_path, help="the workbook holding the model")
     p.add_argument("--customers", type=_path, required=True, metavar="FILE",
                    help="customers, .parquet or .csv, columns named as in tblCustomers")
     p.add_argument("-o", "--output", type=_path, required=True, metavar="OUT", help="result, .parquet or .csv")
     p.add_argument("--engine", choices=("duckdb", "pandas"), default="duckdb", help="default duckdb")
+    p.add_argument("--raw-csv", action="store_true",
+                   help="CSV output: write text exactly, without the apostrophe that stops a leading = + - @ "
+                   "tab or CR from running as a formula (for machine pipelines, not for people)")
+    p.add_argument("--excel-csv", action="store_true",
+                   help="CSV output: start with a UTF-8 byte order mark so Excel shows Chinese and other "
+                   "non-Latin names correctly")
     p.add_argument("--memory-limit", metavar="SIZE",
                    help="DuckDB memory limit, e.g. 8GB (default: half of this machine's memory, at most 4GB)")
     p.add_argument("--temp-dir", type=_path, metavar="DIR",
                    help="where DuckDB spills to disk (default: a private directory in the system temp)")
     p.add_argument("--threads", type=int, help="DuckDB threads (default: every core)")
-    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    talk = p.add_mutually_exclusive_group()
+    talk.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    talk.add_argument("--progress", action="store_true",
+                      help="progress lines on stderr even when it is not a terminal (cron, Airflow logs)")
     p.add_argument("--force", action="store_true", help="replace an existing OUT")
     add_as_of_argument(p)
     p.set_defaults(func=cmd_score)
@@ -82,32 +108,27 @@ def _book_model(book: Path, as_of: Any) -> Any:
 def cmd_sql(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from sqlglot import exp
-    from sqlglot.errors import ParseError
-
     from xlscore.asof import resolve_as_of
-    from xlscore.errors import UsageError
-    from xlscore.sql.statement import render, scoring_statement
+    from xlscore.sql.emit import EmitOptions, map_columns, statement_text
 
     as_of = resolve_as_of(args.as_of)
     loaded = _book_model(args.book, as_of.day)
     if loaded is None:
         return 1
-    try:
-        table = exp.to_table(args.table, dialect=args.dialect)
-    except ParseError as exc:
-        raise UsageError(f"--table {args.table!r} is not a table name in {args.dialect}: {exc}") from exc
     source = replace(loaded.columns, approved_kind=args.approved_type or loaded.columns.approved_kind,
                      id_kind=args.id_type or loaded.columns.id_kind,
                      last_contact_kind=args.last_contact_type or loaded.columns.last_contact_kind)
-    statement = scoring_statement(loaded.model, source, table, overrides=loaded.overrides)
-    print(render(statement, args.dialect, pretty=not args.compact) + ";")
+    source = map_columns(loaded.model, source, args.column)
+    options = EmitOptions(args.dialect, args.table, args.from_sql, args.ordered, args.semicolon,
+                          not args.compact, args.checks, loaded.overrides)
+    print(statement_text(loaded.model, source, options))
     return 0
 
 
 def cmd_score(args: argparse.Namespace) -> int:
     from xlscore.asof import resolve_as_of
     from xlscore.errors import UsageError
+    from xlscore.sql.output import CsvStyle
     from xlscore.sql.runner import ScoreOptions, score_file
     from xlscore.workbook.atomic import check_output
 
@@ -115,6 +136,9 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise UsageError("--threads must be at least 1")
     if not args.customers.is_file():
         raise UsageError(f"{args.customers}: no such file")
+    if (args.raw_csv or args.excel_csv) and args.output.suffix.lower() != ".csv":
+        raise UsageError(f"{'--raw-csv' if args.raw_csv else '--excel-csv'} is for a .csv output, "
+                         f"not {args.output.name}")
     if args.output.resolve() != args.customers.resolve():  # that one has its own message
         check_output(args.output, force=args.force, replaces=False)
     as_of = resolve_as_of(args.as_of)
@@ -122,7 +146,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     if loaded is None:
         return 1
     options = ScoreOptions(args.engine, args.memory_limit, args.temp_dir, args.threads,
-                           progress=False if args.quiet else None, overrides=loaded.overrides)
+                           progress=False if args.quiet else True if args.progress else None,
+                           csv=CsvStyle(raw=args.raw_csv, bom=args.excel_csv), overrides=loaded.overrides)
     report = score_file(loaded.model, args.customers, args.output, options)
     if not args.quiet:
         width = max((len(name) for name, _ in report.tiers), default=4)

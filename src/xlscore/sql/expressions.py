@@ -25,8 +25,10 @@ __all__ = [
     "col",
     "double",
     "excel_round",
+    "is_inf",
     "is_nan",
     "number",
+    "portable",
     "rank_within_share",
     "share_fraction",
     "sum_in_order",
@@ -109,11 +111,48 @@ def text_key(value: exp.Expr) -> exp.Expr:
 
 
 def is_nan(value: exp.Expr) -> exp.Expr:
-    """True for NaN in every dialect: DuckDB, Postgres, Spark and Snowflake treat NaN as equal
-    to itself, BigQuery follows IEEE (NaN differs from itself); no dialect agrees on a function."""
-    nan = cast(text("NaN"), exp.DataType.Type.DOUBLE)
-    return exp.or_(exp.EQ(this=value.copy(), expression=nan), exp.NEQ(this=value.copy(), expression=value.copy()),
-                   copy=False)
+    """True for NaN, spelt per dialect by :func:`portable`."""
+    return exp.IsNan(this=value.copy())
+
+
+def is_inf(value: exp.Expr) -> exp.Expr:
+    """True for +/- infinity, spelt per dialect by :func:`portable`."""
+    return exp.IsInf(this=value.copy())
+
+
+# Dialects without a NaN / infinity function: there NaN equals itself (Postgres, Snowflake),
+# and every one of them reads 'inf' as infinity.
+_NO_ISNAN = ("postgres", "snowflake")
+_NO_ISINF = ("postgres", "spark", "snowflake")
+
+
+def _duckdb_nan(value: exp.Expr) -> exp.Expr:
+    """DuckDB trusts a Parquet file's min/max statistics, which pyarrow writes without the NaN
+    values: it then folds ``ISNAN(x)``, ``x = 'NaN'`` and ``x <> x`` to false for a column read
+    straight from the file. Neither finite nor infinite is only NaN, and ISFINITE has no such
+    folding."""
+    def test(name: str) -> exp.Expr:
+        return exp.Not(this=exp.Anonymous(this=name, expressions=[value.copy()]))
+
+    return exp.paren(exp.and_(test("ISFINITE"), test("ISINF"), copy=False), copy=False)
+
+
+def portable(statement: exp.Expr, dialect: str) -> exp.Expr:
+    """``statement`` with the NaN and infinity tests spelt out as ``dialect`` needs them."""
+    def spell(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.IsNan) and dialect == "duckdb":
+            return _duckdb_nan(node.this)
+        if isinstance(node, exp.IsNan) and dialect in _NO_ISNAN:
+            return exp.paren(exp.EQ(this=node.this, expression=cast(text("NaN"), exp.DataType.Type.DOUBLE)),
+                             copy=False)
+        if isinstance(node, exp.IsInf) and dialect in _NO_ISINF:
+            return exp.paren(exp.EQ(this=exp.Abs(this=node.this),
+                                    expression=cast(text("inf"), exp.DataType.Type.DOUBLE)), copy=False)
+        return node
+
+    if not any(isinstance(node, exp.IsNan | exp.IsInf) for node in statement.walk()):
+        return statement
+    return statement.transform(spell)
 
 
 def excel_round(total: exp.Expr, magnitude: exp.Expr) -> exp.Expr:

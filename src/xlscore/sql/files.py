@@ -3,22 +3,22 @@
 Both engines of ``xlscore score`` read the file through this view, so they see the same
 values: measures and direct scores as DOUBLE (text columns of a CSV converted once, blanks as
 NULL), everything else as the file types it. Before anything is scored the file is checked
-in one pass, as the workbook reader checks tblCustomers: each problem names the column and an
-example row, by Customer ID.
+in one pass by the checks statement (:mod:`xlscore.sql.checks`), the workbook reader's rules:
+each kind of problem is named with its column, its count and an example row, by Customer ID.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import duckdb
 from sqlglot import exp
 
 from xlscore.errors import UsageError
 from xlscore.model import Model
-from xlscore.sql.expressions import text, text_key
+from xlscore.sql.checks import CHECK_COLUMNS, checks_statement
+from xlscore.sql.expressions import TRIM_CHARACTERS, portable, text
 from xlscore.sql.source import ApprovedKind, CustomerDataError, DateKind, SourceColumns, match_columns
 
 __all__ = ["CUSTOMERS_VIEW", "open_customers"]
@@ -35,7 +35,7 @@ def _quoted(name: str) -> exp.Column:
 
 
 def _sql(expression: exp.Expr) -> str:
-    text_sql: str = expression.sql(dialect="duckdb")
+    text_sql: str = portable(expression, "duckdb").sql(dialect="duckdb")
     return text_sql
 
 
@@ -94,90 +94,36 @@ def _typed_select(source: SourceColumns, types: dict[str, str]) -> exp.Select:
     for name, kind in types.items():
         column: exp.Expr = _quoted(name)
         if name in value_sources and not _is_numeric(kind):
-            blank_null = exp.Nullif(this=exp.Trim(this=column), expression=text(""))
+            blank_null = exp.Nullif(this=exp.Trim(this=column, expression=text(TRIM_CHARACTERS)),
+                                    expression=text(""))
             column = exp.cast(blank_null, exp.DataType.Type.DOUBLE)
         elif name in value_sources:
             column = exp.cast(column, exp.DataType.Type.DOUBLE)
         elif name == last and kind == "VARCHAR":
-            column = exp.TryCast(this=exp.Nullif(this=exp.Trim(this=column), expression=text("")),
-                                 to=exp.DataType.build("DATE"))
+            column = exp.TryCast(this=exp.Nullif(this=exp.Trim(this=column, expression=text(TRIM_CHARACTERS)),
+                                                 expression=text("")), to=exp.DataType.build("DATE"))
         columns.append(exp.alias_(column, exp.to_identifier(name, quoted=True)))
     return exp.select(*columns).from_(_RAW_VIEW)
 
 
-def _as_double(column: exp.Expr, kind: str) -> exp.Expr:
-    """The value the view gives (TRY_: a bad text value is reported, not an exception)."""
-    if _is_numeric(kind):
-        return exp.cast(column, exp.DataType.Type.DOUBLE)
-    return exp.TryCast(this=exp.Nullif(this=exp.Trim(this=column), expression=text("")),
-                       to=exp.DataType.build("DOUBLE"))
-
-
-def _not_blank(column: exp.Expr) -> exp.Expr:
-    return exp.NEQ(this=exp.Trim(this=exp.cast(column, exp.DataType.Type.VARCHAR)), expression=text(""))
-
-
-def _checks(model: Model, source: SourceColumns, types: dict[str, str]) -> list[tuple[str, exp.Expr, str]]:
-    """(problem, condition of a bad row, column to show) for every rule the workbook reader applies."""
-    checks: list[tuple[str, exp.Expr, str]] = []
-    for name, column in source.values.items():
-        raw, value = _quoted(column), _as_double(_quoted(column), types[column])
-        if not _is_numeric(types[column]):
-            checks.append((f"column {column!r} holds text that is not a number",
-                           exp.and_(_not_blank(raw), exp.Is(this=value.copy(), expression=exp.null())), column))
-        infinite = exp.Anonymous(this="isinf", expressions=[value.copy()])
-        checks.append((f"column {column!r} holds an infinite value", infinite, column))
-        if name in model.direct_columns:
-            outside = exp.or_(exp.LT(this=value.copy(), expression=exp.Literal.number(0)),
-                              exp.GT(this=value.copy(), expression=exp.Literal.number(100)))
-            checks.append((f"column {column!r} holds a direct score outside 0–100", outside, column))
-    profile = source.column("profile")
-    if profile is not None:
-        key = text_key(_quoted(profile))
-        known = [text(p.name.strip().lower()) for p in model.profiles]
-        unknown = exp.and_(exp.NEQ(this=key, expression=text("")),
-                           exp.Not(this=exp.In(this=key.copy(), expressions=known)))
-        names = ", ".join(p.name for p in model.profiles)
-        checks.append((f"column {profile!r} names a weight profile the book does not have (known: {names}; "
-                       "blank = the first)", unknown, profile))
-    last = source.column("last_contact")
-    if last is not None and types[last] == "VARCHAR":
-        day = exp.TryCast(this=exp.Trim(this=_quoted(last)), to=exp.DataType.build("DATE"))
-        checks.append((f"column {last!r} holds text that is not a date (YYYY-MM-DD)",
-                       exp.and_(_not_blank(_quoted(last)), exp.Is(this=day, expression=exp.null())), last))
-    return checks
-
-
 def _check(con: duckdb.DuckDBPyConnection, model: Model, source: SourceColumns, types: dict[str, str],
            label: str) -> None:
-    """One counting pass over the file; for the first problem found, one example row."""
-    ident = _quoted(source.meta["customer_id"])
-    checks = _checks(model, source, types)
-    counts: list[exp.Expr] = [exp.Filter(this=exp.Count(this=exp.Star()), expression=exp.Where(this=condition))
-                              for _, condition, _ in checks]
-    # Case-insensitive like the workbook reader; not trimmed: TRIM of ten million IDs costs
-    # seconds, and the engine's tie order does not trim either.
-    id_key = exp.Lower(this=exp.cast(ident.copy(), exp.DataType.Type.VARCHAR)) if source.id_kind == "text" \
-        else ident.copy()
-    counts += [exp.Count(this=exp.Star()), exp.Count(this=ident.copy()),
-               exp.Count(this=exp.Distinct(expressions=[id_key]))]
-    row: Any = con.execute(_sql(exp.select(*counts).from_(_RAW_VIEW))).fetchall()[0]
-    for (message, condition, column), count in zip(checks, row, strict=False):
-        if count:
-            shown = [exp.cast(ident.copy(), exp.DataType.Type.VARCHAR), exp.cast(_quoted(column), "VARCHAR")]
-            example = exp.select(*shown).from_(_RAW_VIEW).where(condition.copy()).limit(1)
-            example_id, value = con.execute(_sql(example)).fetchall()[0]
-            raise CustomerDataError(f"{label}: {message} in {count:,} rows, e.g. {value!r} for Customer ID "
-                                    f"{example_id}")
-    rows, with_id, distinct = row[-3:]
-    id_column = source.meta["customer_id"]
-    if rows != with_id:
-        raise CustomerDataError(f"{label}: {rows - with_id:,} rows have no {id_column!r}: every customer needs "
-                                "a unique ID")
-    if with_id != distinct:
-        repeated = exp.select(exp.alias_(id_key.copy(), "k")).from_(_RAW_VIEW).where(
-            exp.Not(this=exp.Is(this=ident.copy(), expression=exp.null()))).group_by("k").having(
-            exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1))).limit(1)
-        [(example,)] = con.execute(_sql(repeated)).fetchall()
-        raise CustomerDataError(f"{label}: {with_id - distinct:,} values of {id_column!r} repeat an earlier one "
-                                f"(ignoring case), e.g. {example!r}: every customer needs a unique ID")
+    """The checks statement (``xlscore sql --checks``) over the file, in one scan; every kind of
+    problem found is reported with its count and one example row."""
+    numeric = [name for name, kind in types.items() if _is_numeric(kind)]
+    last = source.column("last_contact")
+    statement = checks_statement(model, source, exp.to_table(_RAW_VIEW), numeric=numeric,
+                                 dates_typed=last is None or types[last] != "VARCHAR", ordered=False)
+    ident, column, problem, value = (exp.column(exp.to_identifier(n, quoted=True)) for n in CHECK_COLUMNS)
+    summary = exp.select(column, problem, exp.Count(this=exp.Star()),
+                         exp.Anonymous(this="arg_min", expressions=[value.copy(), ident.copy()]),
+                         exp.Min(this=ident.copy())).from_(exp.paren(statement).as_("problems")).group_by(
+        column.copy(), problem.copy()).order_by(column.copy(), problem.copy())
+    rows = con.execute(_sql(summary)).fetchall()
+    if not rows:
+        return
+    found = [f"  column {name!r}: {what} in {count:,} rows, e.g. {shown!r} for Customer ID "
+             + ("(blank)" if example is None else repr(example)) for name, what, count, shown, example in rows]
+    total = sum(count for _, _, count, _, _ in rows)
+    raise CustomerDataError(f"{label}: {total:,} problems in the data (the rules of xlscore validate; "
+                            "xlscore sql BOOK --checks lists every row):\n" + "\n".join(found))

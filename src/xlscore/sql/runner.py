@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TextIO
 
@@ -28,6 +28,7 @@ from xlscore.errors import UsageError, XlscoreError
 from xlscore.model import Model
 from xlscore.overrides import Override
 from xlscore.sql.files import CUSTOMERS_VIEW, open_customers
+from xlscore.sql.output import CsvStyle, output_format, write_relation
 from xlscore.sql.source import SourceColumns
 from xlscore.sql.statement import render, scoring_statement
 from xlscore.workbook.report import NO_TIER
@@ -44,7 +45,8 @@ class ScoreOptions:
     memory_limit: str | None = None  # DuckDB size text, e.g. "4GB"; None: default_memory_limit()
     temp_dir: Path | None = None  # where DuckDB spills; None: a private directory, removed afterwards
     threads: int | None = None  # None: every core
-    progress: bool | None = None  # None: when stderr is a terminal
+    progress: bool | None = None  # None: when stderr is a terminal; True: also in logs
+    csv: CsvStyle = field(default_factory=CsvStyle)  # CSV output: formula-safe text (unless raw), a BOM for Excel
     overrides: list[Override] | None = None  # the book's live tblOverrides rows (None: the book has none)
 
 
@@ -67,24 +69,20 @@ def default_memory_limit() -> str:
     return f"{max(256, min(4096, total // 2 // 2**20))}MB"
 
 
-def _output_format(path: Path) -> Literal["parquet", "csv"]:
-    suffix = path.suffix.lower()
-    if suffix in (".parquet", ".pq"):
-        return "parquet"
-    if suffix == ".csv":
-        return "csv"
-    raise UsageError(f"{path.name}: the output must be a .parquet or .csv file")
-
-
 class _Progress:
-    """A one-line percentage on stderr while DuckDB works; silent when not wanted."""
+    """Progress of each stage on stderr while DuckDB works; silent when not wanted.
+
+    On a terminal one line is rewritten four times a second; elsewhere (cron, Airflow logs) a
+    plain line is written at the start, every ten seconds while the percentage moves, and at
+    the end with the stage's time."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, enabled: bool, stream: TextIO) -> None:
         self.con, self.enabled, self.stream = con, enabled, stream
+        self.terminal = stream.isatty()
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, final: bool = False) -> None:
         if self.enabled:
-            self.stream.write(f"\r\x1b[K{text}")
+            self.stream.write(f"\r\x1b[K{text}" + ("\n" if final else "") if self.terminal else f"{text}\n")
             self.stream.flush()
 
     @contextmanager
@@ -93,11 +91,16 @@ class _Progress:
             yield
             return
         done = threading.Event()
+        interval = 0.25 if self.terminal else 10.0
+        started = time.perf_counter()
 
         def poll() -> None:
-            while not done.wait(0.25):
+            shown = -1.0
+            while not done.wait(interval):
                 percent = self.con.query_progress()
-                self.say(f"{label}: {percent:5.1f}%" if percent >= 0 else f"{label} ...")
+                if self.terminal or (percent >= 0 and percent != shown):
+                    self.say(f"{label}: {percent:5.1f}%" if percent >= 0 else f"{label} ...")
+                    shown = percent
 
         self.say(f"{label} ...")
         watcher = threading.Thread(target=poll, daemon=True)
@@ -107,14 +110,14 @@ class _Progress:
         finally:
             done.set()
             watcher.join()
-            self.say(f"{label}: done\n")
+            self.say(f"{label}: done ({time.perf_counter() - started:.1f} s)", final=True)
 
 
 def score_file(model: Model, customers: Path, output: Path, options: ScoreOptions | None = None,
                stream: TextIO | None = None) -> ScoreReport:
     """Score every row of ``customers`` with ``model`` and write ``output`` (.parquet / .csv)."""
     options = options or ScoreOptions()
-    out_format = _output_format(output)
+    out_format = output_format(output)
     if output.resolve() == customers.resolve():
         raise UsageError(f"{output}: the output would overwrite the customers file")
     if not output.parent.is_dir():
@@ -149,13 +152,9 @@ def score_file(model: Model, customers: Path, output: Path, options: ScoreOption
                 from xlscore.sql.pandas_engine import score_with_pandas
 
                 score_with_pandas(con, model, source, _RESULT_VIEW, options.overrides)
-            relation = con.table(_RESULT_VIEW)
-            if out_format == "parquet":
-                relation.write_parquet(str(aside))
-            else:
-                relation.write_csv(str(aside), header=True)
+            write_relation(con, con.table(_RESULT_VIEW), aside, out_format, options.csv)
         aside.replace(output)
-        report = _summary(con, model, output, out_format, started)
+        report = _summary(con, model, output, out_format, options.csv, started)
     except duckdb.Error as exc:
         raise XlscoreError(f"scoring {customers.name} failed in DuckDB: {exc}") from exc
     finally:
@@ -171,13 +170,15 @@ def _score_in_duckdb(con: duckdb.DuckDBPyConnection, model: Model, source: Sourc
     con.execute(f"CREATE OR REPLACE TEMP VIEW {_RESULT_VIEW} AS {render(statement, 'duckdb', pretty=False)}")
 
 
-def _summary(con: duckdb.DuckDBPyConnection, model: Model, output: Path, out_format: str,
+def _summary(con: duckdb.DuckDBPyConnection, model: Model, output: Path, out_format: str, style: CsvStyle,
              started: float) -> ScoreReport:
     reader = con.read_parquet(str(output)) if out_format == "parquet" else con.read_csv(str(output))
     reader.create_view("xlscore_output", replace=True)
     counts = dict(con.execute('SELECT "Tier", count(*) FROM xlscore_output GROUP BY "Tier"').fetchall())
     total, scored = con.execute('SELECT count(*), count("Score") FROM xlscore_output').fetchall()[0]
-    tiers = [(t.name, int(counts.get(t.name, 0))) for t in model.tiers]
+    # A CSV holds tier names as written there (an apostrophe before a leading "=", say).
+    tiers = [(t.name, int(counts.get(t.name if out_format == "parquet" else style.header(t.name), 0)))
+             for t in model.tiers]
     untiered = int(scored) - sum(count for _, count in tiers)  # scored, but below every Min score
     if untiered > 0:
         tiers.append((NO_TIER, untiered))

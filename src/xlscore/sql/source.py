@@ -27,9 +27,9 @@ __all__ = [
     "match_columns",
 ]
 
-# How the Approved column is stored. "text" also suits BOOLEAN and integer columns: cast to
-# text they read 'true' / '1' in every dialect. Floating-point columns need "number" (1.0 is
-# written '1.0' by some engines), and "boolean" skips the text round trip.
+# How the Approved column is stored. "text" suits every type: cast to text, a BOOLEAN reads
+# 'true', an integer '1' and a double '1' or '1.0' (by engine), all approval words. "number"
+# and "boolean" skip the text round trip when the type is known (``xlscore score``).
 ApprovedKind = Literal["text", "number", "boolean"]
 # Customer IDs break rank ties: text case-insensitively (as the engine), numbers by value.
 IdKind = Literal["text", "number"]
@@ -54,6 +54,8 @@ class SourceColumns:
     id_kind: IdKind = "text"
     last_contact_kind: DateKind = "date"
     extra: Mapping[str, str] = field(default_factory=dict)  # unused columns, for messages only
+    # Source names written as plain SQL identifiers (the dialect's case rules apply), not quoted.
+    plain: frozenset[str] = frozenset()
 
     def column(self, key: str) -> str | None:
         return self.meta.get(key)

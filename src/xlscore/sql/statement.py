@@ -11,7 +11,10 @@ Chinese -- only ever appear as quoted identifiers in the first and last step:
 ``totaled``   weighted total over the indicators that count
 ``flagged``   the Flags text, and ``ABS(total) * 100`` for rounding
 ``scored``    Excel ROUND(total, 2)
-``ranked``    competition rank and the number of scored customers
+``score_counts``, ``score_ranks``  customers per distinct score, and each score's competition
+              rank (1 + customers with a higher score) and N, on that small table
+``ranked``    the rank joined back by score: no window over the whole table, so a distributed
+              engine (Spark) never gathers every row in one partition
 ``tiered``    the tier index
 then the output columns, sorted by rank (ties by Customer ID), unscored customers last.
 """
@@ -36,15 +39,17 @@ from xlscore.sql.expressions import (
     excel_round,
     is_nan,
     number,
+    portable,
     rank_within_share,
     sum_in_order,
     text,
     text_key,
 )
+from xlscore.sql.ranking import rank_steps
 from xlscore.sql.source import SourceColumns, value_columns
 from xlscore.workbook.layout import APPROVED_WORDS
 
-__all__ = ["DIALECTS", "output_columns", "render", "scoring_statement"]
+__all__ = ["DIALECTS", "output_columns", "render", "scoring_statement", "source_column"]
 
 DIALECTS = ("duckdb", "postgres", "spark", "bigquery", "snowflake")
 
@@ -63,8 +68,10 @@ def output_columns(model: Model, source: SourceColumns, *, overridden: bool = Fa
     return ["Customer ID", *meta, *(ind.name for ind in model.indicators), *tail]
 
 
-def _source_column(name: str) -> exp.Column:
-    return exp.column(exp.to_identifier(name, quoted=True))
+def source_column(source: SourceColumns, name: str) -> exp.Column:
+    """A column of the customers table: quoted exactly (headers have spaces, Chinese...), or
+    as a plain identifier that the dialect's case rules apply to (a ``--column`` target)."""
+    return exp.column(exp.to_identifier(name, quoted=name not in source.plain))
 
 
 def _alias(expression: exp.Expr, name: str) -> exp.Expr:
@@ -92,8 +99,13 @@ class _Steps:
         previous = self.ctes[-1][0]
         self.ctes.append((name, _select([exp.Star(), *columns], previous)))
 
+    def add_select(self, name: str, body: exp.Select) -> None:
+        self.ctes.append((name, body))
+
     def final(self, columns: list[exp.Expr], order: list[exp.Ordered]) -> exp.Select:
-        statement = _select(columns, self.ctes[-1][0]).order_by(*order, copy=False)
+        statement = _select(columns, self.ctes[-1][0])
+        if order:
+            statement = statement.order_by(*order, copy=False)
         for name, body in self.ctes:
             statement = statement.with_(name, as_=body, copy=False)
         return statement
@@ -107,25 +119,28 @@ class _Builder:
         self.overrides = overrides
         self.tier_column = "x_tier" if overrides is None else "x_final_tier"  # the tier Tier, Policy... follow
 
+    def column(self, name: str) -> exp.Column:
+        return source_column(self.source, name)
+
     def value(self, name: str) -> exp.Column:
         return col(f"x_v{self.value_index[name]}")
 
     # -- typed / clean ------------------------------------------------------------------
     def typed(self, table: exp.Expr) -> exp.Select:
         src = self.source
-        columns: list[exp.Expr] = [_alias(_source_column(src.meta["customer_id"]), "x_id")]
+        columns: list[exp.Expr] = [_alias(self.column(src.meta["customer_id"]), "x_id")]
         for key in ("customer", "owner"):
             if src.column(key):
-                columns.append(_alias(_source_column(src.meta[key]), f"x_{key}"))
+                columns.append(_alias(self.column(src.meta[key]), f"x_{key}"))
         columns.append(_alias(self.profile_index(), "x_profile"))
         if self.model.needs_approval:
             columns.append(_alias(self.approved(), "x_approved"))
         last = src.column("last_contact")
         if last:
             kind = exp.DataType.Type.DATE if src.last_contact_kind == "date" else exp.DataType.Type.TIMESTAMP
-            columns.append(_alias(cast(_source_column(last), kind), "x_last"))
+            columns.append(_alias(cast(self.column(last), kind), "x_last"))
         for name, k in self.value_index.items():
-            raw = cast(_source_column(src.values[name]), exp.DataType.Type.DOUBLE)
+            raw = cast(self.column(src.values[name]), exp.DataType.Type.DOUBLE)
             columns.append(_alias(raw, f"x_raw{k}"))
         return _select(columns, table)
 
@@ -136,13 +151,13 @@ class _Builder:
             return number(0)
         # Like the engine's dict: a later profile of the same name wins; blank or unknown -> 0.
         lookup = {p.name.strip().lower(): i for i, p in enumerate(self.model.profiles)}
-        key = text_key(_source_column(column))
+        key = text_key(self.column(column))
         return case([(exp.EQ(this=key.copy(), expression=text(name)), number(i))
                      for name, i in lookup.items() if i != 0], number(0))
 
     def approved(self) -> exp.Expr:
         """yes / y / true / 1 / 是 in any case; TRUE; the number 1; blank is not approved."""
-        column = _source_column(self.source.meta["approved"])
+        column = self.column(self.source.meta["approved"])
         kind = self.source.approved_kind
         test: exp.Expr
         if kind == "boolean":
@@ -258,14 +273,6 @@ class _Builder:
     @staticmethod
     def scored() -> list[exp.Expr]:
         return [_alias(excel_round(col("x_total"), col("x_mag")), "x_score")]
-
-    @staticmethod
-    def ranked() -> list[exp.Expr]:
-        order = exp.Order(expressions=[exp.Ordered(this=col("x_score"), desc=True, nulls_first=False)])
-        rank = exp.Window(this=exp.Anonymous(this="RANK"), order=order)
-        present = exp.Not(this=exp.Is(this=col("x_score"), expression=exp.null()))
-        return [_alias(case([(present, rank)]), "x_rank"),
-                _alias(exp.Window(this=exp.Count(this=col("x_score"))), "x_scored")]
 
     def tiered(self) -> list[exp.Expr]:
         branches: list[tuple[exp.Expr, exp.Expr]] = []
@@ -392,9 +399,10 @@ class _Builder:
 
 
 def scoring_statement(model: Model, source: SourceColumns | None = None,
-                      table: str | exp.Expr = "customers", dialect: str | None = None,
-                      overrides: Sequence[Override] | None = None) -> exp.Select:
-    """The tblScoring columns for every row of ``table``, with exactly the engine's results.
+                      table: str | exp.Expr = "customers", dialect: str | None = None, *,
+                      ordered: bool = True, overrides: Sequence[Override] | None = None) -> exp.Select:
+    """The tblScoring columns for every row of ``table``, with exactly the engine's results,
+    sorted by rank unless not ``ordered`` (a view or a dbt model need no order).
 
     ``table`` is a name (``db.schema.customers``, parsed in ``dialect``) or any sqlglot table
     expression (e.g. ``read_parquet(...)``). ``overrides``: the book's live tblOverrides rows
@@ -413,16 +421,17 @@ def scoring_statement(model: Model, source: SourceColumns | None = None,
     steps.add("totaled", builder.totaled())
     steps.add("flagged", [*builder.magnitude(), _alias(builder.flags(), "x_flags")])
     steps.add("scored", builder.scored())
-    steps.add("ranked", builder.ranked())
+    for name, body in rank_steps(steps.ctes[-1][0]):
+        steps.add_select(name, body)
     steps.add("tiered", builder.tiered())
     if overrides is not None:
         steps.add("overridden", builder.overridden())
-    return steps.final(builder.output(), builder.order())
+    return steps.final(builder.output(), builder.order() if ordered else [])
 
 
 def render(statement: exp.Expr, dialect: str = "duckdb", *, pretty: bool = True) -> str:
     """The statement as SQL text of ``dialect`` (one of :data:`DIALECTS`)."""
     if dialect not in DIALECTS:
         raise ValueError(f"unknown dialect {dialect!r}: choose one of {', '.join(DIALECTS)}")
-    sql: str = statement.sql(dialect=dialect, pretty=pretty)
+    sql: str = portable(statement, dialect).sql(dialect=dialect, pretty=pretty)
     return sql

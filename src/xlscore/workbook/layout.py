@@ -129,7 +129,7 @@ YES_NO_WORDS: dict[bool, tuple[str, ...]] = {
     False: ("no", "n", "false", "0", "否", ""),
 }
 # What counts as "approved" in Customers.Approved (domain rule: yes / y / true / 1 / 是).
-APPROVED_WORDS: tuple[str, ...] = ("yes", "y", "true", "1", "是")
+APPROVED_WORDS: tuple[str, ...] = ("yes", "y", "true", "1", "1.0", "是")
 
 
 def header(key: str, lang: Lang) -> str:
