@@ -64,3 +64,21 @@ def test_template_has_validations_and_frozen_headers(tmp_path: Path) -> None:
         assert wb[sheet].freeze_panes == "A2"
         table = next(iter(wb[sheet].tables.values()))
         assert table.tableStyleInfo.name == "TableStyleMedium2"
+
+
+def test_fill_table_writes_text_starting_with_equals_as_text(tmp_path: Path) -> None:
+    """A customer's name like "=cmd|' /C calc'!A0" is data: stored as a string, never as a formula."""
+    from openpyxl import Workbook, load_workbook
+    from openpyxl.worksheet.table import Table
+
+    from xlscore.templates.build import fill_table
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    table = Table(displayName="tblT", ref="A1:A2")
+    fill_table(ws, table, ["Customer"], [["=cmd|' /C calc'!A0"], ["=1+1"]])
+    ws.add_table(table)
+    wb.save(tmp_path / "t.xlsx")
+    cells = [(c.value, c.data_type) for c in load_workbook(tmp_path / "t.xlsx").active["A"]]  # type: ignore[index]
+    assert cells == [("Customer", "s"), ("=cmd|' /C calc'!A0", "s"), ("=1+1", "s")]

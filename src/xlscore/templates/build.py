@@ -60,7 +60,8 @@ def fill_table(ws: Worksheet, table: Table, headers: Sequence[str], rows: Sequen
         for j, value in enumerate(row, start=1):
             cell = ws.cell(i, j)
             if isinstance(value, str) and value.startswith("="):
-                cell.set_explicit_value(value, "s")  # text, never a formula
+                cell.value = value
+                cell.data_type = "s"  # text, never a formula
             else:
                 cell.value = value  # also None: ws.cell(i, j, None) would keep an old value
     last_row = 1 + max(len(rows), 1)
