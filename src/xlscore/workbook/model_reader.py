@@ -256,6 +256,28 @@ def _tiers(t: RawTable, issues: IssueList) -> list[Tier]:
     return tiers
 
 
+def _min_coverage(t: RawTable, issues: IssueList) -> float | None:
+    """The optional model-wide Min coverage % of tblTiers: one value (the same in every row that has one)."""
+    col = require_column(t, "min_coverage", issues, required=False)
+    if col is None:
+        return None
+    found: float | None = None
+    for i in t.data_rows():
+        ref = t.ref(i, col)
+        value = as_number(t.rows[i][col], ref, "Min coverage %", issues)
+        if value is None:
+            continue
+        if not 0 <= value <= 100:
+            issues.error(ref, f"Min coverage % {shown(value)} must be between 0 and 100 (type 60 for 60 %)",
+                         "coverage-range")
+        elif found is not None and value != found:
+            issues.error(ref, f"Min coverage % {shown(value)} differs from {shown(found)} above: it applies to "
+                         "the whole model, type one value (in the first row)", "coverage-differs")
+        else:
+            found = value
+    return found
+
+
 def _follow_up_days(t: RawTable, i: int, col: int | None, issues: IssueList) -> float | None:
     if col is None:
         return None
@@ -320,4 +342,5 @@ def read_model(tables: ModelTables) -> Model:
     profiles = _weights(tables.weights, indicators, issues)
     measures = _bands(tables.bands, indicators, issues)
     tiers = _tiers(tables.tiers, issues)
-    return Model(tuple(indicators), tuple(measures), tuple(profiles), tuple(tiers), tables.lang)
+    return Model(tuple(indicators), tuple(measures), tuple(profiles), tuple(tiers), tables.lang,
+                 _min_coverage(tables.tiers, issues))

@@ -52,6 +52,9 @@ def scoring_sheet(model: Model, result: pd.DataFrame, lang: Lang,
         ("Tier", header("tier", lang), "general"),
         ("Policy", header("policy", lang), "general"),
     ]
+    if model.shows_coverage:  # the share of the weight measured, right after the Score it qualifies
+        head.insert(head.index(("Score", header("score", lang), "number2")) + 1,
+                    ("Coverage", header("coverage", lang), "percent1"))
     columns = [Column(header, _values(result[name]), fmt) for name, header, fmt in head]
     follow = excel_serial(result["Next follow-up"].to_numpy(dtype="datetime64[ns]"))
     columns.append(Column(header("next_follow_up", lang), follow.tolist(), "date", width=14))
