@@ -65,7 +65,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "{date} 共评分{scored}；层级来自层级表（{scheme}）"),
     "pyramid.share": ("share of ranking", "按排名占比"),
     "pyramid.threshold": ("score thresholds", "按分数线"),
-    "footer": ("&A - page &P of &N - as of {date}", "&A - 第 &P 页，共 &N 页 - 截至 {date}"),
+    "footer": ("&C&A - page &P of &N - as of {date}", "&C&A - 第 &P 页，共 &N 页 - 截至 {date}"),
     # errors that are not tied to a cell
     "error.unreadable": ("{message}", "{message}"),
 }

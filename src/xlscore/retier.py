@@ -85,10 +85,10 @@ def output_sheets(analysis: Analysis, today: date, *, live: bool = False) -> lis
     else:
         scored = int(result["Score"].notna().sum())
         sheets = [
-            scoring_sheet(model, result, lang, analysis.extra_columns),
+            scoring_sheet(model, result, lang, analysis.extra_columns, today),
             pyramid_sheet(model, tier_summary(model, result), lang, scored, today),
         ]
-    sheets.append(issues_sheet(analysis.issues, lang))
+    sheets.append(issues_sheet(analysis.issues, lang, today))
     for extension in load_extensions():
         sheets.extend(extension.sheets(analysis, today))
     return sheets

@@ -355,6 +355,11 @@ def scoring_statement(model: Model, source: SourceColumns | None = None,
     """
     if not model.indicators or not model.profiles:
         raise ValueError("the model has no indicator or no weight profile")
+    if model.min_coverage is not None:
+        from xlscore.errors import UsageError
+
+        raise UsageError("Min coverage % of tblTiers is applied by retier only, not by the SQL: clear it in "
+                         "tblTiers to generate SQL that matches retier")
     source = source or SourceColumns.named_as_model(model, model.lang)
     builder = _Builder(model, source)
     from_table = exp.to_table(table, dialect=dialect) if isinstance(table, str) else table

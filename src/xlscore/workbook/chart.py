@@ -156,7 +156,7 @@ def chart_xml(chart: BarChart, sheet: OutputSheet) -> bytes:
         f'<c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/><c:crossAx val="{_CAT_AX}"/>'
         '<c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx>'
         '<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr></c:plotArea>'
-        '<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>'
+        '<c:plotVisOnly val="0"/><c:dispBlanksAs val="gap"/></c:chart>'
         '<c:spPr><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill><a:ln><a:noFill/></a:ln></c:spPr>'
         "</c:chartSpace>"
     ).encode("utf-8")

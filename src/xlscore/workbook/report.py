@@ -11,6 +11,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from xlscore.issues import Issue
+from xlscore.messages import count, say
 from xlscore.model import Model
 from xlscore.workbook.layout import OUTPUT_SHEETS, Lang, header
 from xlscore.workbook.refs import column_letter
@@ -19,7 +20,8 @@ from xlscore.workbook.sheetdata import BarChart, CellValue, Column, ColumnFormat
 if TYPE_CHECKING:
     from xlscore.retier import ExtraColumn
 
-__all__ = ["DEFAULT_COLORS", "excel_serial", "issues_sheet", "pyramid_sheet", "scoring_sheet", "tier_summary"]
+__all__ = ["DEFAULT_COLORS", "excel_serial", "issues_sheet", "printed", "pyramid_sheet", "scoring_sheet", "tier_colors",
+           "tier_fills", "tier_summary"]
 
 DEFAULT_COLORS = ("1F4E79", "2E75B6", "9DC3E6", "BDD7EE", "DEEBF7", "F2F2F2")
 _EPOCH = np.datetime64("1899-12-30", "ns")
@@ -38,8 +40,28 @@ def _values(series: pd.Series) -> Sequence[CellValue]:
     return values
 
 
+def tier_colors(model: Model) -> list[str]:
+    """Each tier's Color, or a default blue of the pyramid's palette."""
+    return [t.color or DEFAULT_COLORS[i % len(DEFAULT_COLORS)] for i, t in enumerate(model.tiers)]
+
+
+def tier_fills(model: Model, tiers: Sequence[object]) -> list[str | None]:
+    """The fill of each Tier cell: its tier's colour, none for no tier."""
+    colour = dict(zip((t.name for t in model.tiers), tier_colors(model), strict=True))
+    return [colour.get(t) if isinstance(t, str) else None for t in tiers]
+
+
+def printed(sheet: OutputSheet, lang: Lang, today: date | None, *, title_row: int = 1,
+            fit_width: bool | None = True, active: bool = False) -> OutputSheet:
+    """``sheet`` set up for printing: landscape, one page wide, header row repeated, a footer."""
+    from dataclasses import replace
+
+    footer = say("footer", lang, date=today.isoformat()) if today else ""
+    return replace(sheet, print_title_row=title_row, footer=footer, fit_width=fit_width, active=active)
+
+
 def scoring_sheet(model: Model, result: pd.DataFrame, lang: Lang,
-                  extra: Sequence[ExtraColumn] = ()) -> OutputSheet:
+                  extra: Sequence[ExtraColumn] = (), today: date | None = None) -> OutputSheet:
     spec = OUTPUT_SHEETS["scoring"]
     head: list[tuple[str, str, ColumnFormat]] = [
         ("Customer ID", header("customer_id", lang), "general"),
@@ -55,7 +77,9 @@ def scoring_sheet(model: Model, result: pd.DataFrame, lang: Lang,
     if model.shows_coverage:  # the share of the weight measured, right after the Score it qualifies
         head.insert(head.index(("Score", header("score", lang), "number2")) + 1,
                     ("Coverage", header("coverage", lang), "percent1"))
-    columns = [Column(header, _values(result[name]), fmt) for name, header, fmt in head]
+    columns = [Column(header, _values(result[name]), fmt,
+                      fills=tier_fills(model, result["Tier"].tolist()) if name == "Tier" else None)
+               for name, header, fmt in head]
     follow = excel_serial(result["Next follow-up"].to_numpy(dtype="datetime64[ns]"))
     columns.append(Column(header("next_follow_up", lang), follow.tolist(), "date", width=14))
     columns.append(Column(header("flags", lang), _values(result["Flags"]), "general", width=40))
@@ -67,7 +91,7 @@ def scoring_sheet(model: Model, result: pd.DataFrame, lang: Lang,
         columns.insert(at, Column(col.header, cells, col.fmt))
         names.insert(at, col.name)
     table = OutputTable(spec.table, columns, row=1, col=1)
-    return OutputSheet(spec.sheet(lang), tables=[table], freeze_row=2)
+    return printed(OutputSheet(spec.sheet(lang), tables=[table], freeze_row=2), lang, today, active=True)
 
 
 def tier_summary(model: Model, result: pd.DataFrame) -> pd.DataFrame:
@@ -90,8 +114,8 @@ def tier_summary(model: Model, result: pd.DataFrame) -> pd.DataFrame:
                                        "Follow-up days"])
 
 
-def pyramid_label(tier: str, count: int, share: float) -> str:
-    return f"{tier}: {count} ({share:.1%})"
+def pyramid_label(tier: str, customers: int, share: float) -> str:
+    return f"{tier}: {customers:,} ({share:.1%})"
 
 
 def pyramid_sheet(model: Model, summary: pd.DataFrame, lang: Lang, scored: int, today: date) -> OutputSheet:
@@ -102,15 +126,16 @@ def pyramid_sheet(model: Model, summary: pd.DataFrame, lang: Lang, scored: int, 
               zip(summary["Tier"], counts, summary["Share"], strict=True)]
     top_row = 3
     columns = [
-        Column(header("tier", lang), summary["Tier"].tolist()),
+        Column(header("tier", lang), summary["Tier"].tolist(), fills=tier_colors(model)),
         Column(header("customers", lang), counts, "integer"),
         Column(header("share", lang), summary["Share"].tolist(), "percent1"),
         Column(header("min_score", lang), summary["Min score"].tolist(), "number2"),
         Column(header("avg_score", lang), summary["Average score"].tolist(), "number2"),
-        Column(header("policy", lang), summary["Policy"].tolist(), width=28),
+        Column(header("policy", lang), summary["Policy"].tolist()),
         Column(header("follow_up_days", lang), summary["Follow-up days"].tolist(), "integer"),
-        Column(header("label", lang), labels, width=26),
-        Column(header("spacer", lang), [(widest - c) / 2 for c in counts], "number2"),
+        # the chart's helpers: hidden (width 0), still plotted (the chart plots hidden cells)
+        Column(header("label", lang), labels, width=0),
+        Column(header("spacer", lang), [(widest - c) / 2 for c in counts], "number2", width=0),
     ]
     table = OutputTable(spec.table, columns, row=top_row, col=1, style="TableStyleLight9")
     first, last = top_row + 1, top_row + max(len(counts), 1)
@@ -119,20 +144,19 @@ def pyramid_sheet(model: Model, summary: pd.DataFrame, lang: Lang, scored: int, 
         letter = column_letter(col)
         return f"${letter}${first}:${letter}${last}"
 
-    colors = [t.color or DEFAULT_COLORS[i % len(DEFAULT_COLORS)] for i, t in enumerate(model.tiers)]
-    title = "Customer pyramid" if lang == "en" else "客户金字塔"
+    colors = tier_colors(model)
+    title = say("pyramid.title", lang)
     chart = BarChart(title=title, categories=rng(8), values=rng(2), spacer=rng(9), colors=colors,
                      anchor_row=top_row + len(counts) + 3, anchor_col=1, width_cols=8,
                      height_rows=max(12, 3 * len(counts) + 6), series_name=header("customers", lang))
-    caption = (f"{scored} customers scored on {today.isoformat()}; tiers from tblTiers "
-               f"({'share of ranking' if model.scheme == 'share' else 'score thresholds'})")
-    if lang == "zh":
-        caption = f"{today.isoformat()} 共评分 {scored} 位客户"
+    caption = say("pyramid.caption", lang, scored=count(scored, "customer", lang), date=today.isoformat(),
+                  scheme=say("pyramid.share" if model.scheme == "share" else "pyramid.threshold", lang))
     cells = [FreeCell(1, 1, title, bold=True), FreeCell(2, 1, caption)]
-    return OutputSheet(spec.sheet(lang), tables=[table], cells=cells, chart=chart)
+    sheet = OutputSheet(spec.sheet(lang), tables=[table], cells=cells, chart=chart)
+    return printed(sheet, lang, today, title_row=0, fit_width=True)
 
 
-def issues_sheet(issues: Sequence[Issue], lang: Lang) -> OutputSheet:
+def issues_sheet(issues: Sequence[Issue], lang: Lang, today: date | None = None) -> OutputSheet:
     spec = OUTPUT_SHEETS["issues"]
     ordered = sorted(issues, key=lambda i: i.severity != "error")  # stable: errors first, sheet order kept
     rows: list[Issue | None] = list(ordered) or [None]  # an empty table keeps one blank row
@@ -145,4 +169,4 @@ def issues_sheet(issues: Sequence[Issue], lang: Lang) -> OutputSheet:
         Column(header("cell", lang), cells, width=18, links=links),
         Column(header("message", lang), messages, width=100),
     ])
-    return OutputSheet(spec.sheet(lang), tables=[table], freeze_row=2)
+    return printed(OutputSheet(spec.sheet(lang), tables=[table], freeze_row=2), lang, today)
