@@ -12,14 +12,24 @@ import pandas as pd
 
 from xlscore.errors import UsageError
 from xlscore.issues import Issue, ModelError
+from xlscore.messages import count, display_width, pad, say
 
-__all__ = ["cmd_demo", "cmd_explain", "cmd_new", "cmd_retier", "cmd_validate", "print_issues"]
+__all__ = ["cmd_demo", "cmd_explain", "cmd_new", "cmd_retier", "cmd_validate", "print_failure", "print_issues",
+           "summary_text"]
 
 
-def print_issues(issues: Sequence[Issue], stream: TextIO | None = None) -> None:
+def print_issues(issues: Sequence[Issue], stream: TextIO | None = None, lang: str = "en") -> None:
     for issue in issues:
         where = f"{issue.ref}: " if issue.ref else ""
-        print(f"{issue.severity:<8}{where}{issue.message}", file=stream or sys.stdout)
+        print(f"{pad(say(f'severity.{issue.severity}', lang), 8)}{where}{issue.message}", file=stream or sys.stdout)
+
+
+def print_failure(book: str, issues: Sequence[Issue], lang: str = "en") -> int:
+    """Every error, then ``book: 2 errors; nothing was written`` on stderr; the exit code 1."""
+    errors = [i for i in issues if i.severity == "error"]
+    print_issues(errors, lang=lang)
+    print(say("summary.nothing_written", lang, book=book, errors=count(len(errors), "error", lang)), file=sys.stderr)
+    return 1
 
 
 def _issues_json(issues: Sequence[Issue]) -> list[dict[str, str]]:
@@ -47,19 +57,28 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"ok": analysis.ok, "issues": _issues_json(analysis.issues)}, ensure_ascii=False, indent=2))
     else:
-        print_issues(analysis.issues)
-        errors, warnings = len(analysis.issues.errors), len(analysis.issues.warnings)
-        print(f"{args.book.name}: {errors} errors, {warnings} warnings"
-              + ("" if errors else f"; {len(analysis.book.customers)} customers ready to score"))
+        lang = analysis.book.lang
+        print_issues(analysis.issues, lang=lang)
+        errors = len(analysis.issues.errors)
+        ready = "" if errors else say("summary.ready", lang,
+                                      customers=count(len(analysis.book.customers), "customer", lang))
+        print(say("summary.validate", lang, book=args.book.name, errors=count(errors, "error", lang),
+                  warnings=count(len(analysis.issues.warnings), "warning", lang)) + ready)
     return 0 if analysis.ok else 1
 
 
-def _summary_text(summary: pd.DataFrame) -> str:
-    lines = [f"{'Tier':<14}{'Customers':>10}{'Share':>8}{'Min':>8}{'Avg':>8}  Policy"]
+def summary_text(summary: pd.DataFrame, lang: str = "en") -> str:
+    """The tier summary as a console table, aligned by display width (CJK takes two columns)."""
+    tier_width = max([14, *(display_width(str(t)) + 2 for t in summary["Tier"])])
+    titles = say("summary.columns", lang).split("|")
+    head = pad(titles[0], tier_width) + "".join(pad(t, w, ">") for t, w in zip(titles[1:5], (10, 8, 8, 8),
+                                                                                  strict=True))
+    lines = [f"{head}  {titles[5]}"]
     for row in summary.itertuples(index=False):
-        low = "" if pd.isna(row[3]) else f"{row[3]:.2f}"
-        avg = "" if pd.isna(row[4]) else f"{row[4]:.2f}"
-        lines.append(f"{row[0]:<14}{row[1]:>10}{row[2]:>8.1%}{low:>8}{avg:>8}  {row[5]}")
+        low = "" if pd.isna(row[3]) else f"{row[3]:,.2f}"
+        avg = "" if pd.isna(row[4]) else f"{row[4]:,.2f}"
+        lines.append(pad(str(row[0]), tier_width) + pad(f"{row[1]:,}", 10, ">") + pad(f"{row[2]:.1%}", 8, ">")
+                     + pad(low, 8, ">") + pad(avg, 8, ">") + f"  {row[5]}")
     return "\n".join(lines)
 
 
@@ -75,9 +94,7 @@ def cmd_retier(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({"ok": False, "issues": _issues_json(exc.issues)}, ensure_ascii=False, indent=2))
         else:
-            print_issues(exc.issues)
-            errors = sum(i.severity == "error" for i in exc.issues)
-            print(f"{args.book.name}: {errors} errors; nothing was written", file=sys.stderr)
+            print_failure(args.book.name, exc.issues, exc.lang)
         return 1
     if args.json:
         print(json.dumps({
@@ -88,10 +105,11 @@ def cmd_retier(args: argparse.Namespace) -> int:
             "issues": _issues_json(report.issues),
         }, ensure_ascii=False, indent=2))
     elif not args.quiet:
-        print_issues(report.issues.warnings)
-        print(_summary_text(report.summary))
-        backup = f" (backup: {report.backup.name})" if report.backup else ""
-        print(f"scored {report.scored} of {report.customers} customers -> {report.target}{backup}")
+        print_issues(report.issues.warnings, lang=report.lang)
+        print(summary_text(report.summary, report.lang))
+        backup = say("summary.backup", report.lang, name=report.backup.name) if report.backup else ""
+        print(say("summary.scored", report.lang, scored=f"{report.scored:,}",
+                  customers=count(report.customers, "customer", report.lang), target=report.target, backup=backup))
     return 0
 
 
@@ -125,6 +143,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         report = retier(raw, args.output, force=True)
     finally:
         raw.unlink(missing_ok=True)
-    print(_summary_text(report.summary))
-    print(f"demo book with {report.customers} customers ({report.scored} scored): {report.target}")
+    print(summary_text(report.summary, report.lang))
+    if report.blanks:  # why the template's If missing is zero: a gap never lifts a customer
+        print(say("summary.demo_blanks", report.lang, blanks=count(report.blanks, "customer", report.lang)))
+    print(say("summary.demo", report.lang, customers=count(report.customers, "customer", report.lang),
+              scored=f"{report.scored:,}", target=report.target))
     return 0

@@ -47,8 +47,9 @@ class IssueList(list[Issue]):
 class ModelError(XlscoreError):
     """The workbook has validation errors; carries all of them."""
 
-    def __init__(self, issues: Iterable[Issue]) -> None:
+    def __init__(self, issues: Iterable[Issue], lang: str = "en") -> None:
         self.issues = list(issues)
+        self.lang = lang  # the book's language, for the summary around the issues
         errors = [i for i in self.issues if i.severity == "error"]
         first = str(errors[0]) if errors else "invalid model"
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""

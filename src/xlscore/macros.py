@@ -21,6 +21,7 @@ from typing import Any
 from xlscore.errors import XlscoreError
 from xlscore.issues import Issue, ModelError
 from xlscore.livebook.base import LiveBook, LiveTables
+from xlscore.messages import count
 from xlscore.retier import Analysis, analyse_book, output_sheets
 from xlscore.workbook.cells import as_text
 from xlscore.workbook.layout import OUTPUT_SHEETS, TABLES, Lang
@@ -94,7 +95,7 @@ def _checked(live: LiveBook, today: date | None, what: str) -> Analysis | str:
 def _tier_counts(analysis: Analysis) -> str:
     assert analysis.result is not None
     summary = tier_summary(analysis.book.model, analysis.result)
-    return ", ".join(f"{row.Tier} {row.Customers}" for row in summary.itertuples(index=False))
+    return ", ".join(f"{row.Tier} {row.Customers:,}" for row in summary.itertuples(index=False))
 
 
 def retier(book: LiveBook | None = None, *, today: date | None = None) -> str:
@@ -108,8 +109,8 @@ def retier(book: LiveBook | None = None, *, today: date | None = None) -> str:
         live.activate(OUTPUT_SHEETS["scoring"].sheet(analysis.book.lang))
         scored = int(analysis.result["Score"].notna().sum())
         warnings = len(analysis.issues.warnings)
-        note = f" {warnings} warning{'s' if warnings != 1 else ''} on the Issues sheet." if warnings else ""
-        message = (f"Re-tiered {len(analysis.result)} customers ({scored} scored): {_tier_counts(analysis)}."
+        note = f" {count(warnings, 'warning')} on the Issues sheet." if warnings else ""
+        message = (f"Re-tiered {count(len(analysis.result), 'customer')} ({scored:,} scored): {_tier_counts(analysis)}."
                    + note)
         live.notify(message)
         return message
@@ -126,10 +127,10 @@ def validate(book: LiveBook | None = None, *, today: date | None = None) -> str:
         errors, warnings = len(analysis.issues.errors), len(analysis.issues.warnings)
         if errors or warnings:
             live.activate(sheet.name)
-            message = (f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning"
-                       f"{'s' if warnings != 1 else ''}: see the {sheet.name} sheet (each cell is a link).")
+            message = (f"{count(errors, 'error')}, {count(warnings, 'warning')}: see the {sheet.name} sheet (each cell "
+                       "is a link).")
         else:
-            message = f"No problems found: {len(analysis.book.customers)} customers ready to re-tier."
+            message = f"No problems found: {count(len(analysis.book.customers), 'customer')} ready to re-tier."
         live.notify(message)
         return message
 
@@ -227,7 +228,8 @@ def snapshot(book: LiveBook | None = None, *, today: date | None = None, now: da
         sheets = history.snapshot_sheets(analysis, current, taken_at, history.load_history(analysis))
         _write(live, sheets)
         # The history sheet comes last (xlscore.history.snapshot_sheets).
-        message = f"Snapshot {current}: {len(analysis.result)} customers recorded on the {sheets[-1].name} sheet."
+        recorded = count(len(analysis.result), "customer")
+        message = f"Snapshot {current}: {recorded} recorded on the {sheets[-1].name} sheet."
         live.notify(message)
         return message
 

@@ -28,6 +28,8 @@ NOUNS: dict[str, tuple[str, str, str]] = {
     "day": ("day", "days", "天"),
     "contact": ("contact", "contacts", "次联系"),
     "snapshot": ("snapshot", "snapshots", "个快照"),
+    "follow_up": ("follow-up", "follow-ups", "次跟进"),
+    "owner": ("owner", "owners", "位负责人"),
 }
 
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -38,6 +40,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "flag.not_scored": ("not scored", "未评分"),
     "flag.low_coverage": ("coverage {coverage:.0%} below {minimum:g}%", "覆盖率 {coverage:.0%} 低于 {minimum:g}%"),
     # console summaries
+    "severity.error": ("error", "错误"),
+    "severity.warning": ("warning", "警告"),
     "summary.validate": ("{book}: {errors}, {warnings}", "{book}: {errors}，{warnings}"),
     "summary.ready": ("; {customers} ready to score", "；{customers}可评分"),
     "summary.nothing_written": ("{book}: {errors}; nothing was written", "{book}: {errors}；未写入任何内容"),
@@ -52,11 +56,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{blanks}有空白单元格: 空白计 0 分（指标 > 缺失处理 = 零分），缺数据不会让客户排名更高"),
     "summary.columns": ("Tier|Customers|Share|Min|Avg|Policy", "层级|客户数|占比|最低分|平均分|策略"),
     # result warnings (validate.result_warnings)
-    "warn.no_tier": ("{customers} scored are below every Min score and get no tier: add a last tier with "
+    "warn.no_tier": ("scored below every Min score, so without a tier: {customers}; add a last tier with "
                      "Min score 0 to catch them",
                      "{customers}得分低于所有最低分，未分层: 请添加最低分为 0 的最后一个层级"),
     "warn.not_scored": ("customer {customer} gets no score ({flags})", "客户 {customer} 未评分（{flags}）"),
-    "warn.more_not_scored": ("{customers} more get no score; filter tblScoring on Flags 'not scored' to see them",
+    "warn.more_not_scored": ("and {customers} more without a score; filter tblScoring on Flags 'not scored' to "
+                             "see them",
                              "另有{customers}未评分；在评分表的“标记”列筛选“未评分”查看"),
     "warn.empty": ("tblCustomers holds no customers", "客户表中没有客户"),
     # the Pyramid sheet

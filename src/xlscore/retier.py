@@ -13,6 +13,7 @@ from xlscore.extensions import load_extensions
 from xlscore.issues import IssueList, ModelError
 from xlscore.progress import Progress
 from xlscore.validate import result_warnings
+from xlscore.workbook.layout import Lang
 from xlscore.workbook.reader import Book, read_book
 from xlscore.workbook.report import issues_sheet, pyramid_sheet, scoring_sheet, tier_summary
 from xlscore.workbook.sheetdata import ColumnFormat, OutputSheet
@@ -51,6 +52,8 @@ class RetierReport:
     scored: int
     summary: pd.DataFrame
     issues: IssueList
+    lang: Lang = "en"
+    blanks: int = 0  # customers with at least one blank scoring cell
 
 
 def analyse(path: Path, today: date | None = None) -> Analysis:
@@ -106,7 +109,7 @@ def retier(path: Path, target: Path | None = None, *, force: bool = False, today
     progress.stage(f"checking and scoring {len(book.customers):,} customers")
     analysis = analyse_book(book, today)
     if not analysis.ok or analysis.result is None:
-        raise ModelError(analysis.issues)
+        raise ModelError(analysis.issues, analysis.book.lang)
     from xlscore.workbook.live_model import LIVE_MODEL_SHEET
     from xlscore.workbook.writer import write_workbook
 
@@ -125,7 +128,14 @@ def retier(path: Path, target: Path | None = None, *, force: bool = False, today
         scored=int(result["Score"].notna().sum()),
         summary=tier_summary(analysis.book.model, result),
         issues=analysis.issues,
+        lang=analysis.book.lang,
+        blanks=_with_blanks(analysis.book),
     )
+
+
+def _with_blanks(book: Book) -> int:
+    columns = [*book.model.measure_columns, *book.model.direct_columns]
+    return int(book.customers[columns].isna().any(axis=1).sum()) if columns else 0
 
 
 def _rows_written(sheet: OutputSheet) -> int:

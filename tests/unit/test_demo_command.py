@@ -13,7 +13,8 @@ def test_demo_builds_and_retiers_a_seeded_book(tmp_path: Path, capsys: pytest.Ca
     out = tmp_path / "demo.xlsx"
     assert main(["demo", "-o", str(out), "--customers", "60", "--seed", "5", "--lang", lang]) == 0
     printed = capsys.readouterr().out
-    assert "demo book with 60 customers" in printed
+    assert ("demo book with 60 customers" if lang == "en" else "演示工作簿 60 位客户") in printed
+    assert ("have blank cells: each blank scores 0 points" if lang == "en" else "空白计 0 分") in printed
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.xlsx"]  # no backup, no leftover input
     wb = load_workbook(out, read_only=False)
     sheet = "Scoring" if lang == "en" else "评分"

@@ -7,7 +7,6 @@ handler so ``xlscore --help`` stays instant.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -37,7 +36,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from xlscore.classify.labels import SETTINGS_TABLES
     from xlscore.classify.report import family_lines, missing_tables, summary_lines
     from xlscore.classify.template import default_sheets
-    from xlscore.commands import print_issues
+    from xlscore.commands import print_failure, print_issues
     from xlscore.retier import analyse, output_sheets
     from xlscore.workbook.writer import write_workbook
 
@@ -55,9 +54,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
         for line in family_lines(analysis.book.source, book.name):
             print(line)
         if not analysis.ok or analysis.result is None:
-            print_issues(analysis.issues.errors)
-            print(f"{book.name}: {len(analysis.issues.errors)} errors; nothing was written", file=sys.stderr)
-            return 1
+            return print_failure(book.name, analysis.issues, analysis.book.lang)
         print_issues(analysis.issues.warnings)
         for line in summary_lines(analysis):
             print(line)

@@ -7,9 +7,10 @@ handlers import the real work when they run.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
+
+from xlscore.messages import count
 
 __all__ = ["cmd_plan", "cmd_snapshot", "register"]
 
@@ -67,11 +68,11 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     try:
         report = take_snapshot(args.book, args.period, target=args.output, force=args.force)
     except ModelError as exc:
-        _print_issues(exc.issues)
-        print(f"{args.book.name}: {len(exc.issues)} problems; nothing was written", file=sys.stderr)
-        return 1
+        from xlscore.commands import print_failure
+
+        return print_failure(args.book.name, exc.issues, exc.lang)
     _print_issues(report.issues.warnings)
-    print(f"snapshot {report.period}: {report.customers} customers recorded -> {report.target} "
+    print(f"snapshot {report.period}: {count(report.customers, 'customer')} recorded -> {report.target} "
           f"(periods: {', '.join(report.periods)})")
     return 0
 
@@ -87,9 +88,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     analysis = analyse(args.book)
     if not analysis.ok or analysis.result is None:
-        _print_issues(analysis.issues.errors)
-        print(f"{args.book.name}: {len(analysis.issues.errors)} errors; nothing was written", file=sys.stderr)
-        return 1
+        from xlscore.commands import print_failure
+
+        return print_failure(args.book.name, analysis.issues, analysis.book.lang)
     result = analysis.result
     if args.owner is not None and args.owner.strip().casefold() not in {o.casefold() for o in owners(result)}:
         raise UsageError(f"no customer has owner {args.owner!r}; owners: {', '.join(owners(result)) or 'none'}")
@@ -100,6 +101,6 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if args.ics:
         args.ics.write_bytes(plan_calendar(plan, args.book.stem, datetime.now().astimezone()))
     late = int((plan.rows["Status"] != "due").sum())
-    print(f"{len(plan.rows)} follow-ups due by {plan.until.isoformat()} ({late} overdue or never contacted) "
+    print(f"{count(len(plan.rows), 'follow_up')} due by {plan.until.isoformat()} ({late:,} overdue or never contacted) "
           f"-> {written.target}" + (f"; calendar: {args.ics}" if args.ics else ""))
     return 0

@@ -17,6 +17,7 @@ import pandas as pd
 from xlscore.history.migration import LOST, NEW, NO_TIER, Comparison
 from xlscore.history.names import MIGRATION, Lang, name
 from xlscore.history.periods import Period
+from xlscore.messages import count
 from xlscore.model import Model
 from xlscore.workbook.refs import column_letter
 from xlscore.workbook.report import DEFAULT_COLORS
@@ -54,11 +55,11 @@ def _summary(comparison: Comparison, lang: Lang) -> tuple[str, str]:
     c = comparison.counts()
     both = int((~comparison.new).sum())
     if lang == "zh":
-        return (f"两期都有的客户 {both} 位：上升 {c['up']}，下降 {c['down']}，不变 {c['same']}；"
-                f"新增 {c['new']}，流失 {c['lost']}。",
+        return (f"两期都有的客户 {both:,} 位：上升 {c['up']:,}，下降 {c['down']:,}，不变 {c['same']:,}；"
+                f"新增 {c['new']:,}，流失 {c['lost']:,}。",
                 f"行：{comparison.previous} 层级；列：{comparison.current} 层级。")
-    return (f"{both} customers in both periods: up {c['up']}, down {c['down']}, same {c['same']}; "
-            f"new {c['new']}, lost {c['lost']}.", f"Rows: tier in {comparison.previous}; columns: tier in "
+    return (f"{count(both, 'customer')} in both periods: up {c['up']:,}, down {c['down']:,}, same {c['same']:,}; "
+            f"new {c['new']:,}, lost {c['lost']:,}.", f"Rows: tier in {comparison.previous}; columns: tier in "
             f"{comparison.current}.")
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from xlscore.history.names import PLAN, Lang, name
 from xlscore.history.store import customer_key
+from xlscore.messages import count
 from xlscore.model import Model
 from xlscore.workbook.report import excel_serial
 from xlscore.workbook.sheetdata import CellValue, Column, FreeCell, OutputSheet, OutputTable
@@ -109,9 +110,10 @@ def _caption(plan: FollowUpPlan, lang: Lang) -> tuple[str, str]:
     who = f" ({plan.owner})" if plan.owner else ""
     if lang == "zh":
         return (f"跟进计划{who}：{plan.today.isoformat()} 至 {plan.until.isoformat()}",
-                f"共 {len(rows)} 项跟进，{n_owners} 位负责人；逾期 {overdue} 项，尚未联系 {never} 项。")
-    return (f"Follow-up plan{who}: {plan.today.isoformat()} to {plan.until.isoformat()} ({plan.days} days)",
-            f"{len(rows)} follow-ups for {n_owners} owners: {overdue} overdue, {never} never contacted. "
+                f"共 {len(rows):,} 项跟进，{n_owners:,} 位负责人；逾期 {overdue:,} 项，尚未联系 {never:,} 项。")
+    return (f"Follow-up plan{who}: {plan.today.isoformat()} to {plan.until.isoformat()} ({count(plan.days, 'day')})",
+            f"{count(len(rows), 'follow_up')} for {count(n_owners, 'owner')}: {overdue:,} overdue, {never:,} never "
+            "contacted. "
             "Days < 0 = days overdue.")
 
 

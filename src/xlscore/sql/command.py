@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from xlscore.messages import count
+
 __all__ = ["cmd_score", "cmd_sql", "register"]
 
 _DIALECTS = ("duckdb", "postgres", "spark", "bigquery", "snowflake")
@@ -68,7 +70,8 @@ def _book_model(book: Path) -> Any:
         loaded = load_book_model(book)
     except ModelError as exc:
         print_issues(exc.issues, sys.stderr)
-        print(f"{book.name}: {sum(i.severity == 'error' for i in exc.issues)} errors in the model", file=sys.stderr)
+        errors = count(sum(i.severity == "error" for i in exc.issues), "error")
+        print(f"{book.name}: {errors} in the model", file=sys.stderr)
         return None
     print_issues(loaded.warnings, sys.stderr)
     return loaded

@@ -21,6 +21,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from xlscore.engine import SCORING_TAIL
+from xlscore.messages import flag
 from xlscore.model import Indicator, Measure, Model
 from xlscore.sql.expressions import (
     all_of,
@@ -295,19 +296,21 @@ class _Builder:
 
         Built before ranking, so the many columns it reads need not travel through the sort."""
         pieces: list[tuple[exp.Expr, str]] = []
+        lang = self.model.lang
         for ind in self.model.indicators:
             if ind.method == "banded":
                 for m, measure in self.measures_of(ind):
                     pieces.append((exp.Is(this=self.value(measure.name), expression=exp.null()),
-                                   f"missing: {measure.name}"))
-                    pieces.append((col(f"x_noband{m}"), f"no band: {measure.name}"))
+                                   flag("missing", lang, measure.name)))
+                    pieces.append((col(f"x_noband{m}"), flag("no_band", lang, measure.name)))
             else:
                 value = self.value(ind.name)
-                pieces.append((exp.Is(this=value, expression=exp.null()), f"missing: {ind.name}"))
+                pieces.append((exp.Is(this=value, expression=exp.null()), flag("missing", lang, ind.name)))
                 if ind.needs_approval:
                     present = exp.Not(this=exp.Is(this=value.copy(), expression=exp.null()))
-                    pieces.append((all_of([present, exp.Not(this=col("x_approved"))]), f"unapproved: {ind.name}"))
-        pieces.append((exp.Is(this=col("x_total"), expression=exp.null()), "not scored"))
+                    pieces.append((all_of([present, exp.Not(this=col("x_approved"))]),
+                                   flag("unapproved", lang, ind.name)))
+        pieces.append((exp.Is(this=col("x_total"), expression=exp.null()), flag("not_scored", lang)))
         # CONCAT(...) exists in all five dialects; sqlglot's Concat node would render DuckDB's
         # a || b || ... chain, which builds every intermediate string (twice as slow).
         joined = exp.Anonymous(this="CONCAT", expressions=[case([(condition, text("; " + word))], text(""))

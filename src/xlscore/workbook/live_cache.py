@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from xlscore.engine import score_customers
+from xlscore.messages import flag
 from xlscore.model import Measure, Model
 from xlscore.workbook.live_rows import value_columns
 
@@ -52,7 +53,8 @@ def cached_columns(model: Model, customers: pd.DataFrame, result: pd.DataFrame,
     for name in value_columns(model):
         cached[f"value:{name}"] = frame[name].tolist()
     for measure in model.measures:
-        cached[f"points:{measure.name}"] = band_points(measure, frame[measure.name].to_numpy(dtype=np.float64))
+        cached[f"points:{measure.name}"] = band_points(measure, frame[measure.name].to_numpy(dtype=np.float64),
+                                                        model.lang)
     for ind in model.indicators:
         if ind.method == "banded":
             cached[f"earned:{ind.name}"], cached[f"present:{ind.name}"] = earned_and_present(
@@ -92,14 +94,15 @@ def earned_and_present(measures: Sequence[Measure], frame: pd.DataFrame,
     return earned, present
 
 
-def band_points(measure: Measure, values: np.ndarray) -> list[Any]:
+def band_points(measure: Measure, values: np.ndarray, lang: str = "en") -> list[Any]:
     """Per customer: the first band's points, or the flag word (engine rule)."""
     out: list[Any] = []
     for value in values.tolist():
         if value != value:
-            out.append(f"missing: {measure.name}")
+            out.append(flag("missing", lang, measure.name))
             continue
-        out.append(next((band.points for band in measure.bands if band.contains(value)), f"no band: {measure.name}"))
+        out.append(next((band.points for band in measure.bands if band.contains(value)),
+                        flag("no_band", lang, measure.name)))
     return out
 
 
