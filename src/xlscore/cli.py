@@ -61,6 +61,7 @@ def _core_commands(sub: Any) -> None:
                        "and weights, reconciling to the Score.")
     p.add_argument("book", type=_path)
     p.add_argument("customer_id", help="the Customer ID")
+    p.add_argument("--json", action="store_true", help="print the explanation as JSON")
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_explain"))
 
     p = sub.add_parser("demo", help="build a seeded demo book, re-tier it and print the tier summary",
@@ -71,6 +72,7 @@ def _core_commands(sub: Any) -> None:
     p.add_argument("--customers", type=int, default=300, help="number of customers (default 300)")
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     p.add_argument("--lang", choices=("en", "zh"), default="en")
+    p.add_argument("--json", action="store_true", help="print a machine-readable summary (no progress line)")
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_demo"))
 
 
@@ -112,11 +114,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
         return code
     except XlscoreError as exc:
+        if getattr(args, "json", False):  # a machine reader gets a JSON document on stdout, always
+            from xlscore.jsonout import emit, error_document
+
+            emit(error_document(str(exc), exc.exit_code))
         print(f"xlscore: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("xlscore: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`xlscore ... | head`): stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import pandas as pd
 
 from xlscore.errors import UsageError
 from xlscore.issues import Issue, ModelError
+from xlscore.jsonout import emit, issues_json, tiers_json
 from xlscore.messages import count, display_width, pad, say
+
+if TYPE_CHECKING:
+    from xlscore.retier import RetierReport
 
 __all__ = ["cmd_demo", "cmd_explain", "cmd_new", "cmd_retier", "cmd_validate", "print_failure", "print_issues",
            "summary_text"]
@@ -30,11 +33,6 @@ def print_failure(book: str, issues: Sequence[Issue], lang: str = "en") -> int:
     print_issues(errors, lang=lang)
     print(say("summary.nothing_written", lang, book=book, errors=count(len(errors), "error", lang)), file=sys.stderr)
     return 1
-
-
-def _issues_json(issues: Sequence[Issue]) -> list[dict[str, str]]:
-    return [{"severity": i.severity, "cell": str(i.ref) if i.ref else "", "message": i.message, "code": i.code}
-            for i in issues]
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -55,7 +53,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     analysis = analyse(args.book)
     if args.json:
-        print(json.dumps({"ok": analysis.ok, "issues": _issues_json(analysis.issues)}, ensure_ascii=False, indent=2))
+        emit({"ok": analysis.ok, "customers": len(analysis.book.customers), "errors": len(analysis.issues.errors),
+              "warnings": len(analysis.issues.warnings), "issues": issues_json(analysis.issues)})
     else:
         lang = analysis.book.lang
         print_issues(analysis.issues, lang=lang)
@@ -92,18 +91,12 @@ def cmd_retier(args: argparse.Namespace) -> int:
             report = retier(args.book, args.output, force=args.force, live=args.live, progress=progress)
     except ModelError as exc:
         if args.json:
-            print(json.dumps({"ok": False, "issues": _issues_json(exc.issues)}, ensure_ascii=False, indent=2))
+            emit({"ok": False, "issues": issues_json(exc.issues)})
         else:
             print_failure(args.book.name, exc.issues, exc.lang)
         return 1
     if args.json:
-        print(json.dumps({
-            "ok": True, "target": str(report.target), "backup": str(report.backup) if report.backup else None,
-            "customers": report.customers, "scored": report.scored,
-            "tiers": [{"tier": r["Tier"], "customers": int(r["Customers"]), "share": float(r["Share"])}
-                      for r in report.summary.to_dict("records")],
-            "issues": _issues_json(report.issues),
-        }, ensure_ascii=False, indent=2))
+        emit(_report_json(report))
     elif not args.quiet:
         print_issues(report.issues.warnings, lang=report.lang)
         print(summary_text(report.summary, report.lang))
@@ -113,21 +106,32 @@ def cmd_retier(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_json(report: RetierReport) -> dict[str, object]:
+    return {"ok": True, "target": report.target, "backup": report.backup, "customers": report.customers,
+            "scored": report.scored, "tiers": tiers_json(report.summary), "issues": issues_json(report.issues)}
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
-    from xlscore.explain import explain_customer
+    from xlscore.explain import explain_customer, trace_json
     from xlscore.retier import analyse
 
     analysis = analyse(args.book)
     if not analysis.ok or analysis.result is None:
-        print_issues(analysis.issues.errors)
-        return 1
+        if args.json:
+            emit({"ok": False, "issues": issues_json(analysis.issues.errors)})
+            return 1
+        return print_failure(args.book.name, analysis.issues, analysis.book.lang)
     customers = analysis.book.customers
     wanted = str(args.customer_id).strip().casefold()
     matches = [int(i) for i, v in zip(customers.index, customers["Customer ID"], strict=True)
                if str(v).strip().casefold() == wanted]
     if not matches:
         raise UsageError(f"no customer with Customer ID {args.customer_id!r} in tblCustomers")
-    print(explain_customer(analysis.book.model, customers, analysis.result, matches[0]))
+    trace = explain_customer(analysis.book.model, customers, analysis.result, matches[0])
+    if args.json:
+        emit({"ok": True, **trace_json(analysis.book.model, analysis.result, matches[0], trace)})
+    else:
+        print(trace)
     return 0
 
 
@@ -143,6 +147,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         report = retier(raw, args.output, force=True)
     finally:
         raw.unlink(missing_ok=True)
+    if args.json:
+        emit({**_report_json(report), "lang": report.lang, "seed": args.seed, "with_blanks": report.blanks})
+        return 0
     print(summary_text(report.summary, report.lang))
     if report.blanks:  # why the template's If missing is zero: a gap never lifts a customer
         print(say("summary.demo_blanks", report.lang, blanks=count(report.blanks, "customer", report.lang)))

@@ -15,7 +15,7 @@ import pandas as pd
 from xlscore.model import Indicator, Model
 from xlscore.rounding import excel_round, share_cut
 
-__all__ = ["Trace", "explain_customer"]
+__all__ = ["Trace", "explain_customer", "trace_json"]
 
 
 @dataclass
@@ -131,3 +131,23 @@ def explain_customer(model: Model, customers: pd.DataFrame, result: pd.DataFrame
     if not isinstance(tier, str):
         trace.lines.append("Tier: none (below every Min score)")
     return trace
+
+
+def trace_json(model: Model, result: pd.DataFrame, index: int, trace: Trace) -> dict[str, object]:
+    """The explanation as data: the engine's figures for the customer, and the trace lines."""
+    res = cast(pd.Series, result.loc[index])
+    profile = model.profile(str(res["Profile"]) if res["Profile"] else None)
+
+    def number(value: object) -> float | None:
+        return None if value is None or value != value else float(cast(float, value))
+
+    return {
+        "customer_id": res["Customer ID"], "customer": res["Customer"], "profile": profile.name,
+        "indicators": [{"indicator": ind.name, "method": ind.method, "if_missing": ind.if_missing,
+                        "weight": float(profile.weights.get(ind.name, 0.0)), "score": number(res[ind.name])}
+                       for ind in model.indicators],
+        "total": trace.total, "score": number(res["Score"]), "rank": number(res["Rank"]),
+        "tier": res["Tier"] if isinstance(res["Tier"], str) else None,
+        "coverage": number(res["Coverage"]) if "Coverage" in res else None,
+        "flags": res["Flags"] or "", "lines": trace.lines,
+    }

@@ -29,12 +29,13 @@ def register(subparsers: Any) -> None:
                    help="add the missing classification tables with their default rows (to OUT with -o, else "
                    "to BOOK itself, keeping a backup)")
     p.add_argument("--force", action="store_true", help="write even if Excel has the file open")
+    p.add_argument("--json", action="store_true", help="print the families and counts as JSON")
     p.set_defaults(func=cmd_classify)
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
     from xlscore.classify.labels import SETTINGS_TABLES
-    from xlscore.classify.report import family_lines, missing_tables, summary_lines
+    from xlscore.classify.report import family_lines, missing_tables, summary_data, summary_lines
     from xlscore.classify.template import default_sheets
     from xlscore.commands import print_failure, print_issues
     from xlscore.retier import analyse, output_sheets
@@ -51,18 +52,31 @@ def cmd_classify(args: argparse.Namespace) -> int:
                 source = Path(scratch) / book.name
                 write_workbook(book, default_sheets(added, analysis.book.lang), target=source, backups=0)
                 analysis = analyse(source)
-        for line in family_lines(analysis.book.source, book.name):
-            print(line)
-        if not analysis.ok or analysis.result is None:
-            return print_failure(book.name, analysis.issues, analysis.book.lang)
-        print_issues(analysis.issues.warnings)
-        for line in summary_lines(analysis):
-            print(line)
+        if args.json:
+            from xlscore.jsonout import emit, issues_json
+
+            if not analysis.ok or analysis.result is None:
+                emit({"ok": False, "issues": issues_json(analysis.issues.errors)})
+                return 1
+        else:
+            for line in family_lines(analysis.book.source, book.name):
+                print(line)
+            if not analysis.ok or analysis.result is None:
+                return print_failure(book.name, analysis.issues, analysis.book.lang)
+            print_issues(analysis.issues.warnings)
+            for line in summary_lines(analysis):
+                print(line)
+        written = None
         if args.output is not None or added:
             target = args.output or book
             sheets = output_sheets(analysis, analysis.today) if args.output is not None else []
             written = write_workbook(source, sheets, target=target, force=args.force)
             tables = f"added {', '.join(SETTINGS_TABLES[k].table for k in added)}; " if added else ""
             backup = f" (backup: {written.backup.name})" if written.backup else ""
-            print(f"{tables}wrote {written.target}{backup}")
+            if not args.json:
+                print(f"{tables}wrote {written.target}{backup}")
+        if args.json:
+            emit({"ok": True, **summary_data(analysis), "added": [SETTINGS_TABLES[k].table for k in added],
+                  "target": written.target if written else None, "backup": written.backup if written else None,
+                  "issues": issues_json(analysis.issues)})
     return 0

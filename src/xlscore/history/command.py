@@ -40,6 +40,7 @@ def register(subparsers: Any) -> None:
                    "quarter")
     p.add_argument("-o", "--output", type=_path, help="write the result here and leave BOOK untouched")
     p.add_argument("--force", action="store_true", help="write even if Excel has the book open")
+    p.add_argument("--json", action="store_true", help="print a machine-readable summary")
     p.set_defaults(func=cmd_snapshot)
 
     p = subparsers.add_parser(
@@ -52,6 +53,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--ics", type=_path, metavar="FILE", help="also write the plan as an iCalendar file (.ics)")
     p.add_argument("-o", "--output", type=_path, help="write the result here and leave BOOK untouched")
     p.add_argument("--force", action="store_true", help="write even if Excel has the book open")
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
     p.set_defaults(func=cmd_plan)
 
 
@@ -61,6 +63,18 @@ def _print_issues(issues: Any) -> None:
     print_issues(issues)
 
 
+def _failure(args: argparse.Namespace, issues: Any, lang: str) -> int:
+    """The book's errors, as JSON or as text; exit code 1."""
+    from xlscore.commands import print_failure
+
+    if args.json:
+        from xlscore.jsonout import emit, issues_json
+
+        emit({"ok": False, "issues": issues_json([i for i in issues if i.severity == "error"])})
+        return 1
+    return print_failure(args.book.name, issues, lang)
+
+
 def cmd_snapshot(args: argparse.Namespace) -> int:
     from xlscore.history.snapshot import take_snapshot
     from xlscore.issues import ModelError
@@ -68,9 +82,13 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     try:
         report = take_snapshot(args.book, args.period, target=args.output, force=args.force)
     except ModelError as exc:
-        from xlscore.commands import print_failure
+        return _failure(args, exc.issues, exc.lang)
+    if args.json:
+        from xlscore.jsonout import emit, issues_json
 
-        return print_failure(args.book.name, exc.issues, exc.lang)
+        emit({"ok": True, "period": str(report.period), "customers": report.customers, "target": report.target,
+              "backup": report.backup, "periods": report.periods, "issues": issues_json(report.issues)})
+        return 0
     _print_issues(report.issues.warnings)
     print(f"snapshot {report.period}: {count(report.customers, 'customer')} recorded -> {report.target} "
           f"(periods: {', '.join(report.periods)})")
@@ -88,9 +106,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     analysis = analyse(args.book)
     if not analysis.ok or analysis.result is None:
-        from xlscore.commands import print_failure
-
-        return print_failure(args.book.name, analysis.issues, analysis.book.lang)
+        return _failure(args, analysis.issues, analysis.book.lang)
     result = analysis.result
     if args.owner is not None and args.owner.strip().casefold() not in {o.casefold() for o in owners(result)}:
         raise UsageError(f"no customer has owner {args.owner!r}; owners: {', '.join(owners(result)) or 'none'}")
@@ -101,6 +117,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if args.ics:
         args.ics.write_bytes(plan_calendar(plan, args.book.stem, datetime.now().astimezone()))
     late = int((plan.rows["Status"] != "due").sum())
+    if args.json:
+        from xlscore.jsonout import emit
+
+        emit({"ok": True, "target": written.target, "ics": args.ics, "from": plan.today, "until": plan.until,
+              "days": plan.days, "owner": plan.owner, "follow_ups": len(plan.rows), "overdue_or_never": late,
+              "rows": [{key.lower().replace(" ", "_").replace("-", "_"): value for key, value in row.items()}
+                       for row in plan.rows.to_dict("records")]})
+        return 0
     print(f"{count(len(plan.rows), 'follow_up')} due by {plan.until.isoformat()} ({late:,} overdue or never contacted) "
           f"-> {written.target}" + (f"; calendar: {args.ics}" if args.ics else ""))
     return 0

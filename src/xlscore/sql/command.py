@@ -57,10 +57,11 @@ def register(sub: Any) -> None:
                    help="where DuckDB spills to disk (default: a private directory in the system temp)")
     p.add_argument("--threads", type=int, help="DuckDB threads (default: every core)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--json", action="store_true", help="print a machine-readable summary (no progress line)")
     p.set_defaults(func=cmd_score)
 
 
-def _book_model(book: Path) -> Any:
+def _book_model(book: Path, as_json: bool = False) -> Any:
     """The book's model, or None after printing why it cannot be used."""
     from xlscore.commands import print_issues
     from xlscore.issues import ModelError
@@ -69,6 +70,11 @@ def _book_model(book: Path) -> Any:
     try:
         loaded = load_book_model(book)
     except ModelError as exc:
+        if as_json:
+            from xlscore.jsonout import emit, issues_json
+
+            emit({"ok": False, "issues": issues_json(exc.issues)})
+            return None
         print_issues(exc.issues, sys.stderr)
         errors = count(sum(i.severity == "error" for i in exc.issues), "error")
         print(f"{book.name}: {errors} in the model", file=sys.stderr)
@@ -109,13 +115,21 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise UsageError("--threads must be at least 1")
     if not args.customers.is_file():
         raise UsageError(f"{args.customers}: no such file")
-    loaded = _book_model(args.book)
+    loaded = _book_model(args.book, args.json)
     if loaded is None:
         return 1
     options = ScoreOptions(args.engine, args.memory_limit, args.temp_dir, args.threads,
-                           progress=False if args.quiet else None)
+                           progress=False if args.quiet or args.json else None)
     report = score_file(loaded.model, args.customers, args.output, options)
-    if not args.quiet:
+    if args.json:
+        from xlscore.jsonout import emit
+
+        emit({"ok": True, "output": report.output, "customers": report.customers, "scored": report.scored,
+              "engine": args.engine, "seconds": round(report.seconds, 3),
+              "tiers": [{"tier": name, "customers": n, "share": n / report.scored if report.scored else 0.0}
+                        for name, n in report.tiers],
+              "warnings": [str(w) for w in loaded.warnings]})
+    elif not args.quiet:
         width = max((len(name) for name, _ in report.tiers), default=4)
         for name, count in report.tiers:
             share = count / report.scored if report.scored else 0.0
