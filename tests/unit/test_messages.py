@@ -69,6 +69,7 @@ def test_a_chinese_book_gets_chinese_messages_and_flags(tmp_path: Path, capsys: 
     assert main(["validate", str(_book_with_one_error(tmp_path, "zh"))]) == 1
     out = capsys.readouterr().out
     assert out.startswith("错误") and "1 个错误" in out
+    assert "权重方案 默认 的权重合计为 105，不是 100" in out
 
 
 def test_english_book_keeps_english_flags(tmp_path: Path) -> None:

@@ -83,6 +83,7 @@ def read_tables(source: TableReader, path: Path) -> Book:
     issues = IssueList()
     tables = {key: _table(source, key, issues) for key in TABLES}
     lang = _detect_lang(source, tables["customers"])
+    issues.lang = lang  # messages from here on speak the book's language
     empty = Model((), (), (), (), lang)
     ind, wts, bnd, trs = (tables[k] for k in ("indicators", "weights", "bands", "tiers"))
     if ind is None or wts is None or bnd is None or trs is None:

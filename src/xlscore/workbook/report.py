@@ -160,7 +160,7 @@ def issues_sheet(issues: Sequence[Issue], lang: Lang, today: date | None = None)
     spec = OUTPUT_SHEETS["issues"]
     ordered = sorted(issues, key=lambda i: i.severity != "error")  # stable: errors first, sheet order kept
     rows: list[Issue | None] = list(ordered) or [None]  # an empty table keeps one blank row
-    severity: list[CellValue] = [i.severity if i else None for i in rows]
+    severity: list[CellValue] = [say(f"severity.{i.severity}", lang) if i else None for i in rows]
     cells: list[CellValue] = [str(i.ref) if i and i.ref else None for i in rows]
     links = [i.ref.location if i and i.ref else None for i in rows]
     messages: list[CellValue] = [i.message if i else None for i in rows]
