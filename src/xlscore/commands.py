@@ -141,10 +141,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if args.customers < 1:
         raise UsageError("--customers must be at least 1")
+    from xlscore.progress import Progress
+
     raw = args.output.with_name(f".{args.output.name}.demo-input.xlsx")
     try:
-        write_demo_book(raw, args.customers, args.seed, args.lang)
-        report = retier(raw, args.output, force=True)
+        # A progress line on stderr when it is a terminal (a big demo takes minutes); none with --json.
+        with Progress(sys.stderr, enabled=False if args.json else None) as progress:
+            write_demo_book(raw, args.customers, args.seed, args.lang, progress)
+            report = retier(raw, args.output, force=True, progress=progress)
     finally:
         raw.unlink(missing_ok=True)
     if args.json:
