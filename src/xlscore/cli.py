@@ -48,12 +48,14 @@ def _core_commands(sub: Any) -> None:
                    help="write tblScoring as native Excel formulas that follow edits without Python")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--json", action="store_true", help="print a machine-readable summary")
+    p.add_argument("--lang", choices=("en", "zh"), help="language of the messages (default: the book's)")
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_retier"))
 
     p = sub.add_parser("validate", help="check the book and list every problem with its cell",
                        description="Check the model and customers; exit 1 when there are errors.")
     p.add_argument("book", type=_path)
     p.add_argument("--json", action="store_true", help="print the issues as JSON")
+    p.add_argument("--lang", choices=("en", "zh"), help="language of the messages (default: the book's)")
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_validate"))
 
     p = sub.add_parser("explain", help="trace one customer's score to its bands and weights",

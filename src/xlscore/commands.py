@@ -51,12 +51,12 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from xlscore.retier import analyse
 
-    analysis = analyse(args.book)
+    analysis = analyse(args.book, messages=args.lang)
     if args.json:
         emit({"ok": analysis.ok, "customers": len(analysis.book.customers), "errors": len(analysis.issues.errors),
               "warnings": len(analysis.issues.warnings), "issues": issues_json(analysis.issues)})
     else:
-        lang = analysis.book.lang
+        lang = args.lang or analysis.book.lang
         print_issues(analysis.issues, lang=lang)
         errors = len(analysis.issues.errors)
         ready = "" if errors else say("summary.ready", lang,
@@ -88,7 +88,8 @@ def cmd_retier(args: argparse.Namespace) -> int:
     try:
         # A progress line on stderr when it is a terminal; none with --quiet / --json.
         with Progress(sys.stderr, enabled=False if args.quiet or args.json else None) as progress:
-            report = retier(args.book, args.output, force=args.force, live=args.live, progress=progress)
+            report = retier(args.book, args.output, force=args.force, live=args.live, progress=progress,
+                            messages=args.lang)
     except ModelError as exc:
         if args.json:
             emit({"ok": False, "issues": issues_json(exc.issues)})

@@ -56,9 +56,9 @@ class RetierReport:
     blanks: int = 0  # customers with at least one blank scoring cell
 
 
-def analyse(path: Path, today: date | None = None) -> Analysis:
-    """Read and validate the book; score it when it has no errors."""
-    return analyse_book(read_book(path), today)
+def analyse(path: Path, today: date | None = None, messages: Lang | None = None) -> Analysis:
+    """Read and validate the book; score it when it has no errors. ``messages``: their language (default the book's)."""
+    return analyse_book(read_book(path, messages), today)
 
 
 def analyse_book(book: Book, today: date | None = None) -> Analysis:
@@ -68,7 +68,7 @@ def analyse_book(book: Book, today: date | None = None) -> Analysis:
     if issues.errors:
         return Analysis(book, None, issues, today=today)
     result = score_customers(book.model, book.customers)
-    issues.extend(result_warnings(book.model, result, book.columns))
+    issues.extend(result_warnings(book.model, result, book.columns, issues.lang))
     analysis = Analysis(book, result, issues, today=today)
     for extension in load_extensions():
         extension.apply(analysis)
@@ -98,18 +98,18 @@ def output_sheets(analysis: Analysis, today: date, *, live: bool = False) -> lis
 
 
 def retier(path: Path, target: Path | None = None, *, force: bool = False, today: date | None = None,
-           live: bool = False, progress: Progress | None = None) -> RetierReport:
+           live: bool = False, progress: Progress | None = None, messages: Lang | None = None) -> RetierReport:
     """Score the book and write Scoring, Pyramid and Issues into ``target`` (default: in place).
 
     ``progress`` is told each stage (reading, scoring, writing rows) as it starts.
     """
     progress = progress or Progress.off()
     progress.stage(f"reading {path.name}")
-    book = read_book(path)
+    book = read_book(path, messages)
     progress.stage(f"checking and scoring {len(book.customers):,} customers")
     analysis = analyse_book(book, today)
     if not analysis.ok or analysis.result is None:
-        raise ModelError(analysis.issues, analysis.book.lang)
+        raise ModelError(analysis.issues, messages or analysis.book.lang)
     from xlscore.workbook.live_model import LIVE_MODEL_SHEET
     from xlscore.workbook.writer import write_workbook
 
@@ -128,7 +128,7 @@ def retier(path: Path, target: Path | None = None, *, force: bool = False, today
         scored=int(result["Score"].notna().sum()),
         summary=tier_summary(analysis.book.model, result),
         issues=analysis.issues,
-        lang=analysis.book.lang,
+        lang=messages or analysis.book.lang,
         blanks=_with_blanks(analysis.book),
     )
 

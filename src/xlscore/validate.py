@@ -16,10 +16,12 @@ from xlscore.workbook.customers_reader import CustomerColumns
 __all__ = ["result_warnings"]
 
 
-def result_warnings(model: Model, result: pd.DataFrame, columns: CustomerColumns | None) -> IssueList:
-    """Rows with no tier and customers left unscored: warnings, the re-tier still runs."""
-    issues = IssueList()
-    lang = model.lang
+def result_warnings(model: Model, result: pd.DataFrame, columns: CustomerColumns | None,
+                    lang: str | None = None) -> IssueList:
+    """Rows with no tier and customers left unscored: warnings, the re-tier still runs (in ``lang``, default the
+    book's)."""
+    lang = lang or model.lang
+    issues = IssueList(lang=lang)
     scored = result["Score"].notna().to_numpy()
     no_tier = scored & result["Tier"].isna().to_numpy()
     if no_tier.any() and model.tiers:

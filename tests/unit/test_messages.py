@@ -90,3 +90,14 @@ def test_console_summary_lines_up_chinese_tiers_by_display_width() -> None:
     assert len(set(columns)) == 1  # the Share column ends at the same terminal column
     assert "1,500" in lines[1]
     assert say("summary.backup", "zh", name="b.bak1") == "（备份: b.bak1）"
+
+
+def test_lang_option_overrides_the_books_language_for_messages(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    zh_book = _book_with_one_error(tmp_path, "zh")
+    assert main(["validate", str(zh_book), "--lang", "en"]) == 1
+    out = capsys.readouterr().out
+    assert "weights of profile 默认 add up to 105, not 100" in out and out.rstrip().endswith("1 error, 0 warnings")
+    en_book = _book_with_one_error(tmp_path, "en")
+    assert main(["validate", str(en_book), "--lang", "zh"]) == 1
+    assert "权重方案 Default 的权重合计为 105，不是 100" in capsys.readouterr().out

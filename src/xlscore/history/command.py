@@ -122,7 +122,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
         emit({"ok": True, "target": written.target, "ics": args.ics, "from": plan.today, "until": plan.until,
               "days": plan.days, "owner": plan.owner, "follow_ups": len(plan.rows), "overdue_or_never": late,
-              "rows": [{key.lower().replace(" ", "_").replace("-", "_"): value for key, value in row.items()}
+              "rows": [{str(key).lower().replace(" ", "_").replace("-", "_"): value for key, value in row.items()}
                        for row in plan.rows.to_dict("records")]})
         return 0
     print(f"{count(len(plan.rows), 'follow_up')} due by {plan.until.isoformat()} ({late:,} overdue or never contacted) "

@@ -10,6 +10,7 @@ current tier) sits right of the matrices, as tall as they are, so no table lies 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,7 @@ from xlscore.history.periods import Period
 from xlscore.messages import count
 from xlscore.model import Model
 from xlscore.workbook.refs import column_letter
-from xlscore.workbook.report import DEFAULT_COLORS
+from xlscore.workbook.report import DEFAULT_COLORS, printed
 from xlscore.workbook.sheetdata import CellValue, ChartSeries, Column, FreeCell, OutputSheet, OutputTable, SeriesChart
 
 __all__ = ["LOST_COLOR", "migration_sheet", "no_migration_sheet"]
@@ -121,16 +122,17 @@ def _chart(model: Model, matrix: pd.DataFrame, comparison: Comparison, lang: Lan
 
 
 def migration_sheet(model: Model, result: pd.DataFrame, comparison: Comparison, lang: Lang,
-                    sheet_name: str | None = None) -> OutputSheet:
+                    sheet_name: str | None = None, today: date | None = None) -> OutputSheet:
     matrix = comparison.matrix
     count_table, share_table, lists_top = _matrix_tables(matrix, lang)
     width = len(count_table.columns)
     counts_line, axes_line = _summary(comparison, lang)
     cells = [FreeCell(1, 1, _title(comparison.previous, comparison.current, lang), bold=True),
              FreeCell(2, 1, counts_line), FreeCell(3, 1, axes_line)]
-    return OutputSheet(
+    sheet = OutputSheet(
         sheet_name or MIGRATION.sheet(lang),
         tables=[count_table, share_table, *_lists(result, comparison, lang, lists_top)],
         cells=cells,
         chart=_chart(model, matrix, comparison, lang, width),
     )
+    return printed(sheet, lang, today, title_row=0)

@@ -19,7 +19,7 @@ from xlscore.history.names import PLAN, Lang, name
 from xlscore.history.store import customer_key
 from xlscore.messages import count
 from xlscore.model import Model
-from xlscore.workbook.report import excel_serial
+from xlscore.workbook.report import excel_serial, printed
 from xlscore.workbook.sheetdata import CellValue, Column, FreeCell, OutputSheet, OutputTable
 
 __all__ = ["STATUS", "FollowUpPlan", "follow_up_plan", "owners", "plan_sheet"]
@@ -139,5 +139,6 @@ def plan_sheet(plan: FollowUpPlan, lang: Lang) -> OutputSheet:
     ]
     title, caption = _caption(plan, lang)
     table = OutputTable(PLAN.table, columns, row=4, col=1)
-    return OutputSheet(PLAN.sheet(lang), tables=[table], cells=[FreeCell(1, 1, title, bold=True),
-                                                                FreeCell(2, 1, caption)], freeze_row=5)
+    sheet = OutputSheet(PLAN.sheet(lang), tables=[table], cells=[FreeCell(1, 1, title, bold=True),
+                                                                 FreeCell(2, 1, caption)], freeze_row=5)
+    return printed(sheet, lang, plan.today, title_row=4)

@@ -70,20 +70,22 @@ def _table(source: TableReader, key: str, issues: IssueList) -> RawTable | None:
     return None
 
 
-def read_book(path: Path) -> Book:
+def read_book(path: Path, messages: Lang | None = None) -> Book:
     """Read and check everything a re-tier needs; never raises for bad content, only for bad files."""
     if not path.exists():
         raise UsageError(f"{path}: no such file")
     _guard(path)
-    return read_tables(TableSource(path), path)
+    return read_tables(TableSource(path), path, messages)
 
 
-def read_tables(source: TableReader, path: Path) -> Book:
-    """The model and customers from any table reader; ``path`` names the book in messages."""
+def read_tables(source: TableReader, path: Path, messages: Lang | None = None) -> Book:
+    """The model and customers from any table reader; ``path`` names the book in messages.
+
+    Messages speak the book's language unless ``messages`` (``--lang``) asks for another."""
     issues = IssueList()
     tables = {key: _table(source, key, issues) for key in TABLES}
     lang = _detect_lang(source, tables["customers"])
-    issues.lang = lang  # messages from here on speak the book's language
+    issues.lang = messages or lang  # messages from here on speak the book's language (or --lang)
     empty = Model((), (), (), (), lang)
     ind, wts, bnd, trs = (tables[k] for k in ("indicators", "weights", "bands", "tiers"))
     if ind is None or wts is None or bnd is None or trs is None:
