@@ -98,3 +98,13 @@ def test_min_coverage_is_read_from_tblTiers(tmp_path: Path) -> None:
     wb["Tiers"]["G3"] = None
     wb.save(path)
     assert analyse(path).book.model.min_coverage == 75.0
+
+
+def test_paths_that_cannot_apply_min_coverage_refuse_it(demo: tuple[Model, pd.DataFrame]) -> None:
+    from xlscore.errors import UsageError
+    from xlscore.sql.statement import scoring_statement
+
+    model, _ = demo
+    with pytest.raises(UsageError, match="Min coverage %"):
+        scoring_statement(replace(model, min_coverage=50.0))
+    scoring_statement(model)  # without it the SQL is built as before
