@@ -88,6 +88,22 @@ def _unique(header: str, taken: Sequence[str]) -> str:
     return header if header.casefold() not in {t.casefold() for t in taken} else f"{header} (all)"
 
 
+def _captions(comparison: Comparison, lang: Lang, share_top: int, lists_top: int, new: int,
+              lost: int) -> list[FreeCell]:
+    """A caption above the share matrix and above each list: what it holds, and how many."""
+    previous, current = comparison.previous, comparison.current
+    if lang == "zh":
+        texts = (f"{previous} 各层级客户在 {current} 的去向（占该层级比例）",
+                 f"新增: {current} 有、{previous} 没有的客户（{new:,} 位）",
+                 f"流失: {previous} 有、{current} 没有的客户（{lost:,} 位）")
+    else:
+        texts = (f"Share of each {previous} tier by its tier in {current}",
+                 f"New: in {current}, not in {previous} ({count(new, 'customer')})",
+                 f"Lost: in {previous}, gone from {current} ({count(lost, 'customer')})")
+    return [FreeCell(share_top - 1, 1, texts[0], bold=True), FreeCell(lists_top - 1, 1, texts[1], bold=True),
+            FreeCell(lists_top - 1, 7, texts[2], bold=True)]
+
+
 def _lists(result: pd.DataFrame, comparison: Comparison, lang: Lang, top: int) -> list[OutputTable]:
     """New customers (columns A-E) and lost ones (G-I), below the matrices and the chart."""
     new = result[comparison.new.to_numpy()]
@@ -125,10 +141,13 @@ def migration_sheet(model: Model, result: pd.DataFrame, comparison: Comparison, 
                     sheet_name: str | None = None, today: date | None = None) -> OutputSheet:
     matrix = comparison.matrix
     count_table, share_table, lists_top = _matrix_tables(matrix, lang)
+    lists_top += 1  # a caption row above the lists
     width = len(count_table.columns)
     counts_line, axes_line = _summary(comparison, lang)
     cells = [FreeCell(1, 1, _title(comparison.previous, comparison.current, lang), bold=True),
-             FreeCell(2, 1, counts_line), FreeCell(3, 1, axes_line)]
+             FreeCell(2, 1, counts_line), FreeCell(3, 1, axes_line),
+             *_captions(comparison, lang, share_table.row, lists_top, int(comparison.new.sum()),
+                        len(comparison.lost))]
     sheet = OutputSheet(
         sheet_name or MIGRATION.sheet(lang),
         tables=[count_table, share_table, *_lists(result, comparison, lang, lists_top)],

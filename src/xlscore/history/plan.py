@@ -127,7 +127,7 @@ def plan_sheet(plan: FollowUpPlan, lang: Lang) -> OutputSheet:
 
     keys = {"Owner": "owner", "Customer ID": "customer_id", "Customer": "customer", "Tier": "tier",
             "Policy": "policy"}
-    columns = [Column(name(key, lang), values(col), width=36 if col == "Policy" else None)
+    columns = [Column(name(key, lang), values(col))  # fitted: Policy is read whole
                for col, key in keys.items()]
     columns += [
         Column(name("next_follow_up", lang), excel_serial(rows["Next follow-up"].to_numpy()).tolist(), "date",
