@@ -64,6 +64,7 @@ def _core_commands(sub: Any) -> None:
     p.add_argument("book", type=_path)
     p.add_argument("customer_id", help="the Customer ID")
     p.add_argument("--json", action="store_true", help="print the explanation as JSON")
+    p.add_argument("--lang", choices=("en", "zh"), help="language of the explanation (default: the book's)")
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_explain"))
 
     p = sub.add_parser("demo", help="build a seeded demo book, re-tier it and print the tier summary",

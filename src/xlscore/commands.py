@@ -116,7 +116,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from xlscore.explain import explain_customer, trace_json
     from xlscore.retier import analyse
 
-    analysis = analyse(args.book)
+    analysis = analyse(args.book, messages=args.lang)
     if not analysis.ok or analysis.result is None:
         if args.json:
             emit({"ok": False, "issues": issues_json(analysis.issues.errors)})
@@ -128,7 +128,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
                if str(v).strip().casefold() == wanted]
     if not matches:
         raise UsageError(f"no customer with Customer ID {args.customer_id!r} in tblCustomers")
-    trace = explain_customer(analysis.book.model, customers, analysis.result, matches[0])
+    trace = explain_customer(analysis.book.model, customers, analysis.result, matches[0], args.lang)
     if args.json:
         emit({"ok": True, **trace_json(analysis.book.model, analysis.result, matches[0], trace)})
     else:

@@ -101,3 +101,13 @@ def test_lang_option_overrides_the_books_language_for_messages(tmp_path: Path,
     en_book = _book_with_one_error(tmp_path, "en")
     assert main(["validate", str(en_book), "--lang", "zh"]) == 1
     assert "权重方案 Default 的权重合计为 105，不是 100" in capsys.readouterr().out
+
+
+def test_explain_speaks_the_books_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "zh.xlsx"
+    write_demo_book(path, 30, 7, "zh")
+    assert main(["explain", str(path), "C00005"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("客户 C00005") and "权重方案 默认" in out and "得分 = ROUND(总分, 2) = " in out
+    assert main(["explain", str(path), "C00005", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith("Customer C00005")
