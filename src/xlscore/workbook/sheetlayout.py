@@ -48,7 +48,7 @@ class ColumnSource:
     fmt: ColumnFormat = "general"
     links: Sequence[str | None] | None = None
     bold: bool = False
-    fills: Sequence[str | None] | None = None
+    fills: Sequence[str | None] | np.ndarray | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from itertools import pairwise
 from typing import IO, Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -73,7 +74,8 @@ class _StyleAttrs:
 
     def __post_init__(self) -> None:
         if self.source.fills is not None:
-            self.palette = sorted({f for f in self.source.fills if f})
+            distinct = pd.unique(np.asarray(self.source.fills, dtype=object))
+            self.palette = sorted(f for f in distinct if isinstance(f, str) and f)
 
     def attr(self, code: int) -> str:
         if code not in self.cache:
@@ -94,8 +96,10 @@ class _StyleAttrs:
         if not self.palette or self.source.fills is None:
             return None
         number = {colour: k + 1 for k, colour in enumerate(self.palette)}
-        return np.fromiter((number.get(f or "", 0) for f in self.source.fills[lo:hi]), dtype=np.int64,
-                           count=hi - lo)
+        codes, colours = pd.factorize(np.asarray(self.source.fills[lo:hi], dtype=object), use_na_sentinel=True)
+        lookup = np.array([number.get(c, 0) for c in colours] + [0], dtype=np.int64)  # -1 (no fill) -> 0
+        out: np.ndarray = lookup[codes]
+        return out
 
     def piece(self, role: np.ndarray | int, link: np.ndarray | None, fill: np.ndarray | None = None) -> Piece:
         """The ``s`` attribute: one string when every cell shares it, else one per cell."""
