@@ -230,6 +230,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "v.last_contact": (
         "Last contact",
         "最近联系"),
+    "v.missing_sheet": (
+        "sheet {sheet!r} with the Excel Table {table} is missing: copy it from a template (xlscore new)",
+        "缺少工作表 {sheet!r}（含 Excel 表 {table}）: 请从模板复制（xlscore new）"),
+    "v.missing_table": (
+        "sheet {sheet!r} has no Excel Table named {table}: select the data, Insert > Table, then name it {table} "
+        "(Table Design > Table Name)",
+        "工作表 {sheet!r} 中没有名为 {table} 的 Excel 表: 选中数据，插入 > 表格，再命名为 {table}（表设计 > 表名称）"),
     # explain: one customer's score, line by line
     'x.direct': ('  {name} = {value} (direct score)',
                '  {name} = {value}（打分）'),

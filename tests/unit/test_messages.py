@@ -111,3 +111,14 @@ def test_explain_speaks_the_books_language(tmp_path: Path, capsys: pytest.Captur
     assert out.startswith("客户 C00005") and "权重方案 默认" in out and "得分 = ROUND(总分, 2) = " in out
     assert main(["explain", str(path), "C00005", "--lang", "en"]) == 0
     assert capsys.readouterr().out.startswith("Customer C00005")
+
+
+def test_a_missing_table_is_reported_in_the_books_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "zh.xlsx"
+    write_demo_book(path, 5, 1, "zh")
+    wb = load_workbook(path)
+    del wb["分段"]
+    wb.save(path)
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "缺少工作表 '分段'（含 Excel 表 tblBands）" in out and "分段!A1" in out

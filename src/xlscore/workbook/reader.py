@@ -61,11 +61,11 @@ def _table(source: TableReader, key: str, issues: IssueList) -> RawTable | None:
         return source.table(spec.table)
     sheet = next((s for s in source.sheet_names if s in (spec.sheet_en, spec.sheet_zh)), None)
     if sheet is None:
-        issues.error(CellRef(spec.sheet_en, 1, 1), f"sheet {spec.sheet_en!r} with the Excel Table "
-                     f"{spec.table} is missing: copy it from a template (xlscore new)", "missing-sheet")
+        expected = spec.sheet("zh" if issues.lang == "zh" else "en")
+        issues.error(CellRef(expected, 1, 1), issues.say("v.missing_sheet", sheet=expected, table=spec.table),
+                     "missing-sheet")
     else:
-        issues.error(CellRef(sheet, 1, 1), f"sheet {sheet!r} has no Excel Table named {spec.table}: select "
-                     f"the data, Insert > Table, then name it {spec.table} (Table Design > Table Name)",
+        issues.error(CellRef(sheet, 1, 1), issues.say("v.missing_table", sheet=sheet, table=spec.table),
                      "missing-table")
     return None
 
@@ -82,7 +82,9 @@ def read_tables(source: TableReader, path: Path, messages: Lang | None = None) -
     """The model and customers from any table reader; ``path`` names the book in messages.
 
     Messages speak the book's language unless ``messages`` (``--lang``) asks for another."""
-    issues = IssueList()
+    # a first guess from the sheet names, so that even a missing sheet is reported in the book's language
+    guess: Lang = "zh" if any(spec.sheet_zh in source.sheet_names for spec in TABLES.values()) else "en"
+    issues = IssueList(lang=messages or guess)
     tables = {key: _table(source, key, issues) for key in TABLES}
     lang = _detect_lang(source, tables["customers"])
     issues.lang = messages or lang  # messages from here on speak the book's language (or --lang)
