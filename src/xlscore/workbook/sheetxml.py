@@ -31,7 +31,7 @@ from xlscore.workbook.xmltext import NS_MAIN, NS_REL, XML_DECL, esc_text, strip_
 __all__ = ["FORMAT_CODES", "SheetRels", "argb", "write_array", "write_sheet"]
 
 FORMAT_CODES: dict[ColumnFormat, str] = {
-    "general": "General", "number2": "0.00", "integer": "0", "date": "mm-dd-yy",
+    "general": "General", "number2": "#,##0.00", "integer": "#,##0", "date": "mm-dd-yy",
     "percent1": "0.0%", "text": "@",
 }
 _DATETIME_CODE = "m/d/yy h:mm"
