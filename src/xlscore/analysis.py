@@ -25,6 +25,7 @@ from xlscore.engine import score_customers
 from xlscore.issues import IssueList
 from xlscore.overrides import Override
 from xlscore.validate import result_warnings
+from xlscore.workbook.layout import Lang
 from xlscore.workbook.reader import Book, read_book
 from xlscore.workbook.sheetdata import ColumnFormat
 
@@ -104,12 +105,14 @@ def book_as_of(book: Book, given: date | None) -> AsOf:
     return resolve_as_of(None)
 
 
-def analyse(path: Path, as_of: date | None = None, *, extend_tables: bool = False) -> Analysis:
+def analyse(path: Path, as_of: date | None = None, messages: Lang | None = None, *,
+            extend_tables: bool = False) -> Analysis:
     """Read and validate the book; score it when it has no errors.
 
-    ``extend_tables`` reads rows typed right below an input table as part of it.
+    ``messages``: their language (default the book's). ``extend_tables`` reads rows typed
+    right below an input table as part of it.
     """
-    return analyse_book(read_book(path, extend_tables=extend_tables), as_of)
+    return analyse_book(read_book(path, messages, extend_tables=extend_tables), as_of)
 
 
 def analyse_book(book: Book, as_of: date | None = None) -> Analysis:
@@ -123,7 +126,7 @@ def analyse_book(book: Book, as_of: date | None = None) -> Analysis:
     if issues.errors:
         return Analysis(book, None, run_date, issues)
     result = score_customers(book.model, book.customers)
-    issues.extend(result_warnings(book.model, result, book.columns))
+    issues.extend(result_warnings(book.model, result, book.columns, issues.lang))
     analysis = Analysis(book, result, run_date, issues)
     for extension in load_extensions():
         extension.apply(analysis)

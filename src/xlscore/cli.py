@@ -55,6 +55,7 @@ def _core_commands(sub: Any) -> None:
                    help="write tblScoring as native Excel formulas that follow edits without Python")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--json", action="store_true", help="print a machine-readable summary")
+    p.add_argument("--lang", choices=("en", "zh"), help="language of the messages (default: the book's)")
     add_as_of_argument(p)
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_retier"))
 
@@ -64,6 +65,7 @@ def _core_commands(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print the issues as JSON")
     p.add_argument("--extend-tables", action="store_true", help="check rows typed right below an input table "
                    "as part of it, as retier --extend-tables would")
+    p.add_argument("--lang", choices=("en", "zh"), help="language of the messages (default: the book's)")
     add_as_of_argument(p)
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_validate"))
 
@@ -72,6 +74,8 @@ def _core_commands(sub: Any) -> None:
                        "and weights, reconciling to the Score.")
     p.add_argument("book", type=_path)
     p.add_argument("customer_id", help="the Customer ID")
+    p.add_argument("--json", action="store_true", help="print the explanation as JSON")
+    p.add_argument("--lang", choices=("en", "zh"), help="language of the explanation (default: the book's)")
     add_as_of_argument(p)
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_explain"))
 
@@ -88,6 +92,7 @@ def _core_commands(sub: Any) -> None:
                    "book pins it as its As of date, so a seed and a date give the same book on any day "
                    "(default today)")
     p.add_argument("--force", action="store_true", help="replace an existing OUTPUT (it is kept as OUTPUT.bak1)")
+    p.add_argument("--json", action="store_true", help="print a machine-readable summary (no progress line)")
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_demo"))
 
 
@@ -130,6 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
         return code
     except XlscoreError as exc:
+        if getattr(args, "json", False):  # a machine reader gets a JSON document on stdout, always
+            from xlscore.jsonout import emit, error_document
+
+            emit(error_document(str(exc), exc.exit_code))
         print(f"xlscore: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

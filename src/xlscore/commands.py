@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,24 +12,30 @@ import pandas as pd
 
 from xlscore.errors import UsageError
 from xlscore.issues import Issue, ModelError
+from xlscore.jsonout import emit, issues_json, tiers_json
+from xlscore.messages import count, display_width, pad, say
 
 if TYPE_CHECKING:
+    from xlscore.retier import RetierReport
     from xlscore.workbook.customers_reader import CustomerColumns
     from xlscore.workbook.writer import WriteReport
 
-__all__ = ["check_book_output", "cmd_demo", "cmd_explain", "cmd_new", "cmd_retier", "cmd_validate",
-           "print_issues", "written_text"]
+__all__ = ["check_book_output", "cmd_demo", "cmd_explain", "cmd_new", "cmd_retier", "cmd_validate", "print_failure",
+           "print_issues", "print_notes", "summary_text", "written_text"]
 
 
-def print_issues(issues: Sequence[Issue], stream: TextIO | None = None) -> None:
+def print_issues(issues: Sequence[Issue], stream: TextIO | None = None, lang: str = "en") -> None:
     for issue in issues:
         where = f"{issue.ref}: " if issue.ref else ""
-        print(f"{issue.severity:<8}{where}{issue.message}", file=stream or sys.stdout)
+        print(f"{pad(say(f'severity.{issue.severity}', lang), 8)}{where}{issue.message}", file=stream or sys.stdout)
 
 
-def _issues_json(issues: Sequence[Issue]) -> list[dict[str, str]]:
-    return [{"severity": i.severity, "cell": str(i.ref) if i.ref else "", "message": i.message, "code": i.code}
-            for i in issues]
+def print_failure(book: str, issues: Sequence[Issue], lang: str = "en") -> int:
+    """Every error, then ``book: 2 errors; nothing was written`` on stderr; the exit code 1."""
+    errors = [i for i in issues if i.severity == "error"]
+    print_issues(errors, lang=lang)
+    print(say("summary.nothing_written", lang, book=book, errors=count(len(errors), "error", lang)), file=sys.stderr)
+    return 1
 
 
 def check_book_output(book: Path, output: Path | None, force: bool) -> None:
@@ -86,24 +91,35 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from xlscore.analysis import analyse
 
-    analysis = analyse(args.book, args.as_of, extend_tables=args.extend_tables)
+    analysis = analyse(args.book, args.as_of, args.lang, extend_tables=args.extend_tables)
     if args.json:
-        body = {"ok": analysis.ok, "as_of": analysis.as_of.as_json(), "issues": _issues_json(analysis.issues)}
-        print(json.dumps(body, ensure_ascii=False, indent=2))
+        emit({"ok": analysis.ok, "as_of": analysis.as_of.as_json(), "customers": len(analysis.book.customers),
+              "errors": len(analysis.issues.errors), "warnings": len(analysis.issues.warnings),
+              "issues": issues_json(analysis.issues)})
     else:
-        print_issues(analysis.issues)
-        errors, warnings = len(analysis.issues.errors), len(analysis.issues.warnings)
-        print(f"{args.book.name} {analysis.as_of.describe()}: {errors} errors, {warnings} warnings"
-              + ("" if errors else f"; {len(analysis.book.customers)} customers ready to score"))
+        lang = args.lang or analysis.book.lang
+        print_issues(analysis.issues, lang=lang)
+        errors = len(analysis.issues.errors)
+        ready = "" if errors else say("summary.ready", lang,
+                                      customers=count(len(analysis.book.customers), "customer", lang))
+        print(say("summary.validate", lang, book=args.book.name, when=analysis.as_of.describe(lang),
+                  errors=count(errors, "error", lang),
+                  warnings=count(len(analysis.issues.warnings), "warning", lang)) + ready)
     return 0 if analysis.ok else 1
 
 
-def _summary_text(summary: pd.DataFrame) -> str:
-    lines = [f"{'Tier':<14}{'Customers':>10}{'Share':>8}{'Min':>8}{'Avg':>8}  Policy"]
+def summary_text(summary: pd.DataFrame, lang: str = "en") -> str:
+    """The tier summary as a console table, aligned by display width (CJK takes two columns)."""
+    tier_width = max([14, *(display_width(str(t)) + 2 for t in summary["Tier"])])
+    titles = say("summary.columns", lang).split("|")
+    head = pad(titles[0], tier_width) + "".join(pad(t, w, ">") for t, w in zip(titles[1:5], (10, 8, 8, 8),
+                                                                                  strict=True))
+    lines = [f"{head}  {titles[5]}"]
     for row in summary.itertuples(index=False):
-        low = "" if pd.isna(row[3]) else f"{row[3]:.2f}"
-        avg = "" if pd.isna(row[4]) else f"{row[4]:.2f}"
-        lines.append(f"{row[0]:<14}{row[1]:>10}{row[2]:>8.1%}{low:>8}{avg:>8}  {row[5]}")
+        low = "" if pd.isna(row[3]) else f"{row[3]:,.2f}"
+        avg = "" if pd.isna(row[4]) else f"{row[4]:,.2f}"
+        lines.append(pad(str(row[0]), tier_width) + pad(f"{row[1]:,}", 10, ">") + pad(f"{row[2]:.1%}", 8, ">")
+                     + pad(low, 8, ">") + pad(avg, 8, ">") + f"  {row[5]}")
     return "\n".join(lines)
 
 
@@ -116,46 +132,47 @@ def cmd_retier(args: argparse.Namespace) -> int:
         # A progress line on stderr when it is a terminal; none with --quiet / --json.
         with Progress(sys.stderr, enabled=False if args.quiet or args.json else None) as progress:
             report = retier(args.book, args.output, force=args.force, as_of=args.as_of, live=args.live,
-                            progress=progress, extend_tables=args.extend_tables)
+                            progress=progress, extend_tables=args.extend_tables, messages=args.lang)
     except ModelError as exc:
         if args.json:
-            print(json.dumps({"ok": False, "issues": _issues_json(exc.issues)}, ensure_ascii=False, indent=2))
+            emit({"ok": False, "issues": issues_json(exc.issues)})
         else:
-            print_issues(exc.issues)
-            errors = sum(i.severity == "error" for i in exc.issues)
-            print(f"{args.book.name}: {errors} errors; nothing was written", file=sys.stderr)
+            print_failure(args.book.name, exc.issues, exc.lang)
         return 1
     if args.json:
-        print(json.dumps({
-            "ok": True, "as_of": report.as_of.as_json(),
-            "target": str(report.target), "backup": str(report.backup) if report.backup else None,
-            "original": str(report.written.original) if report.written.original else None,
-            "unchanged": report.written.unchanged, "notes": list(report.written.notes),
-            "customers": report.customers, "scored": report.scored,
-            "tiers": [{"tier": r["Tier"], "customers": int(r["Customers"]), "share": float(r["Share"])}
-                      for r in report.summary.to_dict("records")],
-            "issues": _issues_json(report.issues),
-        }, ensure_ascii=False, indent=2))
+        emit(_report_json(report))
     elif not args.quiet:
-        print_issues(report.issues.warnings)
-        print(_summary_text(report.summary))
+        print_issues(report.issues.warnings, lang=report.lang)
+        print(summary_text(report.summary, report.lang))
         print_notes(report.written)
-        print(f"scored {report.scored} of {report.customers} customers {report.as_of.describe()} -> "
-              f"{written_text(report.written)}")
+        print(say("summary.scored", report.lang, scored=f"{report.scored:,}",
+                  customers=count(report.customers, "customer", report.lang), when=report.as_of.describe(report.lang),
+                  target=written_text(report.written)))
     return 0
+
+
+def _report_json(report: RetierReport) -> dict[str, object]:
+    written = report.written
+    return {"ok": True, "as_of": report.as_of.as_json(), "target": report.target, "backup": report.backup,
+            "original": written.original, "unchanged": written.unchanged, "notes": list(written.notes),
+            "customers": report.customers, "scored": report.scored, "tiers": tiers_json(report.summary),
+            "issues": issues_json(report.issues)}
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from xlscore.analysis import analyse
     from xlscore.engine import score_customers
-    from xlscore.explain import explain_customer
+    from xlscore.explain import explain_customer, trace_json
 
-    analysis = analyse(args.book, args.as_of)
+    analysis = analyse(args.book, args.as_of, args.lang)
     book = analysis.book
     row_errors = _customer_row_errors(analysis.issues.errors, book.columns)
     if not analysis.ok and sum(map(len, row_errors.values())) < len(analysis.issues.errors):
-        print_issues(analysis.issues.errors)  # the model itself has errors: nothing can be explained
-        return 1
+        # the model itself has errors: nothing can be explained
+        if args.json:
+            emit({"ok": False, "issues": issues_json(analysis.issues.errors)})
+            return 1
+        return print_failure(args.book.name, analysis.issues, book.lang)
     customers = book.customers
     wanted = str(args.customer_id).strip().casefold()
     matches = [int(i) for i, v in zip(customers.index, customers["Customer ID"], strict=True)
@@ -164,21 +181,30 @@ def cmd_explain(args: argparse.Namespace) -> int:
         raise UsageError(f"no customer with Customer ID {args.customer_id!r} in tblCustomers")
     index = matches[0]
     if index in row_errors:
-        print_issues(row_errors[index])
+        if args.json:
+            emit({"ok": False, "issues": issues_json(row_errors[index])})
+            return 1
+        print_issues(row_errors[index], lang=book.lang)
         print(f"customer {args.customer_id} has errors in its row: fix them to explain its score", file=sys.stderr)
         return 1
     result = analysis.result
     if result is None:  # other rows have errors: score the rows that have none
         customers = customers.drop(index=sorted(row_errors))
         result = score_customers(book.model, customers)
-    print(explain_customer(book.model, customers, result, index))
+    trace = explain_customer(book.model, customers, result, index, args.lang)
+    others = [issue for row in sorted(row_errors) for issue in row_errors[row]]
+    if args.json:
+        emit({"ok": True, "as_of": analysis.as_of.as_json(), **trace_json(book.model, result, index, trace),
+              "others_with_errors": issues_json(others)})
+        return 0
+    print(trace)
     print(f"(scored {analysis.as_of.describe()})")
     if row_errors:
-        others = ("1 other customer has errors and was" if len(row_errors) == 1
-                  else f"{len(row_errors)} other customers have errors and were")
-        print(f"\nnote: {others} left out, so Rank and Tier above are among the {len(customers)} customers "
+        left_out = ("1 other customer has errors and was" if len(row_errors) == 1
+                    else f"{len(row_errors)} other customers have errors and were")
+        print(f"\nnote: {left_out} left out, so Rank and Tier above are among the {len(customers)} customers "
               "without errors; a re-tier needs these fixed:")
-        print_issues([issue for row in sorted(row_errors) for issue in row_errors[row]])
+        print_issues(others, lang=book.lang)
     return 0
 
 
@@ -200,6 +226,7 @@ def _customer_row_errors(errors: Sequence[Issue], columns: CustomerColumns | Non
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from xlscore.asof import resolve_as_of
+    from xlscore.progress import Progress
     from xlscore.retier import retier
     from xlscore.templates.demo import write_demo_book
     from xlscore.workbook.atomic import check_output, unfinished_write
@@ -210,13 +237,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     as_of = resolve_as_of(args.as_of)
     raw = args.output.with_name(f".{args.output.name}.demo-input.xlsx")
     try:
-        write_demo_book(raw, args.customers, args.seed, args.lang, as_of=as_of.day)
-        report = retier(raw, args.output, force=True, as_of=as_of.day)
+        # A progress line on stderr when it is a terminal (a big demo takes minutes); none with --json.
+        with Progress(sys.stderr, enabled=False if args.json else None) as progress:
+            write_demo_book(raw, args.customers, args.seed, args.lang, progress, as_of=as_of.day)
+            report = retier(raw, args.output, force=True, as_of=as_of.day, progress=progress)
     except OSError as exc:  # a full disk while saving the input book
         raise unfinished_write(args.output, exc) from None
     finally:
         raw.unlink(missing_ok=True)
-    print(_summary_text(report.summary))
-    print(f"demo book with {report.customers} customers ({report.scored} scored) {as_of.describe()}: "
-          f"{report.target}")
+    if args.json:
+        emit({**_report_json(report), "as_of": as_of.as_json(), "lang": report.lang, "seed": args.seed,
+              "with_blanks": report.blanks})
+        return 0
+    print(summary_text(report.summary, report.lang))
+    if report.blanks:  # why the template's If missing is zero: a gap never lifts a customer
+        print(say("summary.demo_blanks", report.lang, blanks=count(report.blanks, "customer", report.lang)))
+    print(say("summary.demo", report.lang, customers=count(report.customers, "customer", report.lang),
+              scored=f"{report.scored:,}", when=as_of.describe(report.lang), target=report.target))
     return 0

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from xlscore.messages import flag, say
 from xlscore.model import Indicator, Measure, Model
 from xlscore.rounding import excel_round_array, share_cut
 
@@ -34,8 +35,11 @@ SCORING_TAIL = ("Score", "Rank", "Tier", "Policy", "Next follow-up", "Flags")
 
 
 def scoring_columns(model: Model) -> list[str]:
-    """The tblScoring columns, in order (English names)."""
-    return [*SCORING_HEAD, *(ind.name for ind in model.indicators), *SCORING_TAIL]
+    """The tblScoring columns, in order (English names): Coverage follows Score where the model shows it."""
+    tail = list(SCORING_TAIL)
+    if model.shows_coverage:
+        tail.insert(tail.index("Score") + 1, "Coverage")
+    return [*SCORING_HEAD, *(ind.name for ind in model.indicators), *tail]
 
 
 @dataclass
@@ -45,6 +49,7 @@ class IndicatorResult:
     score: FloatArray  # 0–100, unrounded; NaN where left out
     included: BoolArray  # counts in the weighted total
     blocks: BoolArray  # an `error` policy missing value: the customer gets no score
+    measured: FloatArray  # share (0–1) of the indicator's points backed by a real, counted value
 
 
 class _Flags:
@@ -99,6 +104,7 @@ def band_points(measure: Measure, values: FloatArray, present: BoolArray | None 
 
 def _banded(model: Model, ind: Indicator, frame: pd.DataFrame, flags: _Flags) -> IndicatorResult:
     n = len(frame)
+    lang = model.lang
     earned = np.zeros(n)
     present_max = np.zeros(n)
     any_present = np.zeros(n, dtype=bool)
@@ -107,36 +113,40 @@ def _banded(model: Model, ind: Indicator, frame: pd.DataFrame, flags: _Flags) ->
         values = frame[measure.name].to_numpy(dtype=np.float64)
         present = ~np.isnan(values)
         points, matched = band_points(measure, values, present)
-        flags.add(~present, f"missing: {measure.name}")
-        flags.add(present & ~matched, f"no band: {measure.name}")
+        flags.add(~present, flag("missing", lang, measure.name))
+        flags.add(present & ~matched, flag("no_band", lang, measure.name))
         earned += points
         present_max += np.where(present, measure.max_points, 0.0)
         any_present |= present
         any_missing |= ~present
+    best = sum(m.max_points for m in model.measures_of(ind.name))
+    measured = present_max / best if best > 0 else np.zeros(n)
     if ind.if_missing == "exclude":
         complete = ~any_missing
         with np.errstate(divide="ignore", invalid="ignore"):
             renormalised = np.where(present_max > 0, earned * 100.0 / present_max, 0.0)
         score = np.where(complete, earned, renormalised)
-        return IndicatorResult(np.where(any_present, score, np.nan), any_present, np.zeros(n, dtype=bool))
+        return IndicatorResult(np.where(any_present, score, np.nan), any_present, np.zeros(n, dtype=bool), measured)
     blocks = any_missing if ind.if_missing == "error" else np.zeros(n, dtype=bool)
-    return IndicatorResult(earned, np.ones(n, dtype=bool), blocks)
+    return IndicatorResult(earned, np.ones(n, dtype=bool), blocks, measured)
 
 
-def _direct(ind: Indicator, frame: pd.DataFrame, flags: _Flags) -> IndicatorResult:
+def _direct(ind: Indicator, frame: pd.DataFrame, flags: _Flags, lang: str) -> IndicatorResult:
     n = len(frame)
     values = frame[ind.name].to_numpy(dtype=np.float64)
     present = ~np.isnan(values)
     counted = present.copy()
-    flags.add(~present, f"missing: {ind.name}")
+    flags.add(~present, flag("missing", lang, ind.name))
     if ind.needs_approval:
         approved = frame["Approved"].to_numpy(dtype=bool)
-        flags.add(present & ~approved, f"unapproved: {ind.name}")
+        flags.add(present & ~approved, flag("unapproved", lang, ind.name))
         counted &= approved
+    measured = counted.astype(np.float64)
     if ind.if_missing == "zero":
-        return IndicatorResult(np.where(counted, values, 0.0), np.ones(n, dtype=bool), np.zeros(n, dtype=bool))
+        return IndicatorResult(np.where(counted, values, 0.0), np.ones(n, dtype=bool), np.zeros(n, dtype=bool),
+                               measured)
     blocks = ~counted if ind.if_missing == "error" else np.zeros(n, dtype=bool)
-    return IndicatorResult(np.where(counted, values, np.nan), counted, blocks)
+    return IndicatorResult(np.where(counted, values, np.nan), counted, blocks, measured)
 
 
 def _profile_index(model: Model, frame: pd.DataFrame) -> npt.NDArray[np.intp]:
@@ -193,7 +203,7 @@ def compute_scores(model: Model, frame: pd.DataFrame) -> pd.DataFrame:
     n = len(frame)
     flags = _Flags(n)
     results = [
-        _banded(model, ind, frame, flags) if ind.method == "banded" else _direct(ind, frame, flags)
+        _banded(model, ind, frame, flags) if ind.method == "banded" else _direct(ind, frame, flags, model.lang)
         for ind in model.indicators
     ]
     profile_idx = _profile_index(model, frame)
@@ -204,15 +214,25 @@ def compute_scores(model: Model, frame: pd.DataFrame) -> pd.DataFrame:
     weighted_sum = np.zeros(n)
     weight_sum = np.zeros(n)
     blocked = np.zeros(n, dtype=bool)
+    measured_weight = np.zeros(n)
     for j, res in enumerate(results):
         weighted_sum += np.where(res.included, np.nan_to_num(res.score) * weights[:, j], 0.0)
         weight_sum += np.where(res.included, weights[:, j], 0.0)
+        measured_weight += res.measured * weights[:, j]
         blocked |= res.blocks
+    all_weight = weights.sum(axis=1) if n else np.zeros(0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        coverage = np.where(all_weight > 0, measured_weight / all_weight, np.nan)
+    if model.min_coverage is not None:
+        # a tolerance so that exactly the minimum (2 of 3 measures = 66.67 %) passes
+        low = ~blocked & (np.nan_to_num(coverage) * 100 < model.min_coverage - 1e-9)
+        _flag_low_coverage(flags, low, coverage, model)
+        blocked |= low
     scored = ~blocked & (weight_sum > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         total = np.where(scored, weighted_sum / weight_sum, np.nan)
     score = excel_round_array(total)
-    flags.add(~scored, "not scored")
+    flags.add(~scored, flag("not_scored", model.lang))
     rank = _competition_rank(score, scored)
     tier_idx = _tiers(model, score, rank, scored)
     tier_names = np.array([t.name for t in model.tiers] + [None], dtype=object)
@@ -241,8 +261,19 @@ def compute_scores(model: Model, frame: pd.DataFrame) -> pd.DataFrame:
         "Policy": obj(policies[tier_idx]),
         "Next follow-up": next_follow,
         "Flags": obj(flags.result()),
+        "Coverage": coverage,
     })
     return pd.DataFrame(columns, index=frame.index)
+
+
+def _flag_low_coverage(flags: _Flags, low: BoolArray, coverage: FloatArray, model: Model) -> None:
+    """One flag word per distinct coverage (rows share few): ``coverage 33% below 60%``."""
+    if not low.any():
+        return
+    shown = np.round(np.nan_to_num(coverage) * 100)  # as the word shows it, whole percent
+    for value in np.unique(shown[low]):
+        flags.add(low & (shown == value),
+                  say("flag.low_coverage", model.lang, coverage=value / 100, minimum=model.min_coverage))
 
 
 def _id_order(ids: npt.NDArray[np.object_]) -> npt.NDArray[np.intp]:

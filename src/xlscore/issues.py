@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from xlscore.errors import XlscoreError
+from xlscore.messages import say
 from xlscore.workbook.refs import CellRef
 
 __all__ = ["Issue", "IssueList", "ModelError", "Severity"]
@@ -27,7 +28,15 @@ class Issue:
 
 
 class IssueList(list[Issue]):
-    """Collects issues; never stops at the first."""
+    """Collects issues; never stops at the first. ``lang`` is the book's, for the messages' words."""
+
+    def __init__(self, issues: Iterable[Issue] = (), lang: str = "en") -> None:
+        super().__init__(issues)
+        self.lang = getattr(issues, "lang", lang)
+
+    def say(self, key: str, /, **fields: object) -> str:
+        """A catalogue message in the book's language."""
+        return say(key, self.lang, **fields)
 
     def error(self, ref: CellRef | None, message: str, code: str = "") -> None:
         self.append(Issue("error", ref, message, code))
@@ -47,8 +56,9 @@ class IssueList(list[Issue]):
 class ModelError(XlscoreError):
     """The workbook has validation errors; carries all of them."""
 
-    def __init__(self, issues: Iterable[Issue]) -> None:
+    def __init__(self, issues: Iterable[Issue], lang: str = "en") -> None:
         self.issues = list(issues)
+        self.lang = lang  # the book's language, for the summary around the issues
         errors = [i for i in self.issues if i.severity == "error"]
         first = str(errors[0]) if errors else "invalid model"
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""

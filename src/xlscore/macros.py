@@ -22,6 +22,7 @@ from xlscore.analysis import Analysis, analyse_book
 from xlscore.errors import XlscoreError
 from xlscore.explain import explain_customer
 from xlscore.issues import Issue, ModelError
+from xlscore.messages import count
 from xlscore.openbook.base import OpenBook, OpenBookTables
 from xlscore.retier import output_sheets
 from xlscore.templates.build import save_template
@@ -100,7 +101,7 @@ def _checked(opened: OpenBook, as_of: date | None, what: str) -> Analysis | str:
 def _tier_counts(analysis: Analysis) -> str:
     assert analysis.result is not None
     summary = tier_summary(analysis.book.model, analysis.result)
-    return ", ".join(f"{row.Tier} {row.Customers}" for row in summary.itertuples(index=False))
+    return ", ".join(f"{row.Tier} {row.Customers:,}" for row in summary.itertuples(index=False))
 
 
 def retier(book: OpenBook | None = None, *, as_of: date | None = None) -> str:
@@ -114,9 +115,9 @@ def retier(book: OpenBook | None = None, *, as_of: date | None = None) -> str:
         opened.activate(OUTPUT_SHEETS["scoring"].sheet(analysis.book.lang))
         scored = int(analysis.result["Score"].notna().sum())
         warnings = len(analysis.issues.warnings)
-        note = f" {warnings} warning{'s' if warnings != 1 else ''} on the Issues sheet." if warnings else ""
-        message = (f"Re-tiered {len(analysis.result)} customers ({scored} scored) {analysis.as_of.describe()}: "
-                   f"{_tier_counts(analysis)}." + note)
+        note = f" {count(warnings, 'warning')} on the Issues sheet." if warnings else ""
+        message = (f"Re-tiered {count(len(analysis.result), 'customer')} ({scored:,} scored) "
+                   f"{analysis.as_of.describe()}: {_tier_counts(analysis)}." + note)
         opened.notify(message)
         return message
 
@@ -132,10 +133,10 @@ def validate(book: OpenBook | None = None, *, as_of: date | None = None) -> str:
         errors, warnings = len(analysis.issues.errors), len(analysis.issues.warnings)
         if errors or warnings:
             opened.activate(sheet.name)
-            message = (f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning"
-                       f"{'s' if warnings != 1 else ''}: see the {sheet.name} sheet (each cell is a link).")
+            message = (f"{count(errors, 'error')}, {count(warnings, 'warning')}: see the {sheet.name} sheet (each cell "
+                       "is a link).")
         else:
-            message = f"No problems found: {len(analysis.book.customers)} customers ready to re-tier."
+            message = f"No problems found: {count(len(analysis.book.customers), 'customer')} ready to re-tier."
         opened.notify(message)
         return message
 
@@ -231,7 +232,8 @@ def snapshot(book: OpenBook | None = None, *, as_of: date | None = None, taken_a
         sheets = history.snapshot_sheets(analysis, current, written_at, history.load_history(analysis))
         _write(opened, sheets)
         # The history sheet comes last (xlscore.history.snapshot_sheets).
-        message = f"Snapshot {current}: {len(analysis.result)} customers recorded on the {sheets[-1].name} sheet."
+        recorded = count(len(analysis.result), "customer")
+        message = f"Snapshot {current}: {recorded} recorded on the {sheets[-1].name} sheet."
         opened.notify(message)
         return message
 

@@ -103,6 +103,7 @@ class Model:
     profiles: tuple[WeightProfile, ...]
     tiers: tuple[Tier, ...]
     lang: Literal["en", "zh"] = "en"
+    min_coverage: float | None = None  # percent of the weight that must be measured to be scored
     _by_name: dict[str, Indicator] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -123,6 +124,11 @@ class Model:
     def measure_columns(self) -> tuple[str, ...]:
         """Customers columns read by banded indicators, first appearance order, no repeats."""
         return tuple(dict.fromkeys(m.name for m in self.measures))
+
+    @property
+    def shows_coverage(self) -> bool:
+        """Scoring shows Coverage % where blanks can be left out (`exclude`) or a minimum is set."""
+        return self.min_coverage is not None or any(i.if_missing == "exclude" for i in self.indicators)
 
     @property
     def direct_columns(self) -> tuple[str, ...]:

@@ -14,8 +14,9 @@ from xlscore.asof import AsOf
 from xlscore.issues import IssueList, ModelError
 from xlscore.progress import Progress
 from xlscore.workbook.formulas import live_sheets
+from xlscore.workbook.layout import Lang
 from xlscore.workbook.live_model import LIVE_MODEL_SHEET
-from xlscore.workbook.reader import read_book
+from xlscore.workbook.reader import Book, read_book
 from xlscore.workbook.report import issues_sheet, pyramid_sheet, scoring_sheet, tier_summary
 from xlscore.workbook.sheetdata import OutputSheet
 from xlscore.workbook.writer import write_workbook
@@ -36,6 +37,8 @@ class RetierReport:
     issues: IssueList
     as_of: AsOf
     written: WriteReport
+    lang: Lang = "en"
+    blanks: int = 0  # customers with at least one blank scoring cell
 
 
 def output_sheets(analysis: Analysis, *, live: bool = False) -> list[OutputSheet]:
@@ -50,14 +53,15 @@ def output_sheets(analysis: Analysis, *, live: bool = False) -> list[OutputSheet
             scoring_sheet(model, result, lang, analysis.extra_columns, analysis.as_of),
             pyramid_sheet(model, tier_summary(model, result), lang, scored, analysis.as_of),
         ]
-    sheets.append(issues_sheet(analysis.issues, lang))
+    sheets.append(issues_sheet(analysis.issues, lang, analysis.today))
     for extension in load_extensions():
         sheets.extend(extension.sheets(analysis, analysis.today))
     return sheets
 
 
 def retier(path: Path, target: Path | None = None, *, force: bool = False, as_of: date | None = None,
-           live: bool = False, progress: Progress | None = None, extend_tables: bool = False) -> RetierReport:
+           live: bool = False, progress: Progress | None = None, extend_tables: bool = False,
+           messages: Lang | None = None) -> RetierReport:
     """Score the book and write Scoring, Pyramid and Issues into ``target`` (default: in place).
 
     ``progress`` is told each stage (reading, scoring, writing rows) as it starts.
@@ -66,11 +70,11 @@ def retier(path: Path, target: Path | None = None, *, force: bool = False, as_of
     """
     progress = progress or Progress.off()
     progress.stage(f"reading {path.name}")
-    book = read_book(path, extend_tables=extend_tables)
+    book = read_book(path, messages, extend_tables=extend_tables)
     progress.stage(f"checking and scoring {len(book.customers):,} customers")
     analysis = analyse_book(book, as_of)
     if not analysis.ok or analysis.result is None:
-        raise ModelError(analysis.issues)
+        raise ModelError(analysis.issues, messages or analysis.book.lang)
     progress.stage(f"building the sheets of {len(analysis.result):,} customers")
     sheets = output_sheets(analysis, live=live)
     progress.stage(f"writing {(target or path).name}", total=sum(_rows_written(sheet) for sheet in sheets))
@@ -88,7 +92,14 @@ def retier(path: Path, target: Path | None = None, *, force: bool = False, as_of
         issues=analysis.issues,
         as_of=analysis.as_of,
         written=written,
+        lang=messages or analysis.book.lang,
+        blanks=_with_blanks(analysis.book),
     )
+
+
+def _with_blanks(book: Book) -> int:
+    columns = [*book.model.measure_columns, *book.model.direct_columns]
+    return int(book.customers[columns].isna().any(axis=1).sum()) if columns else 0
 
 
 def _rows_written(sheet: OutputSheet) -> int:

@@ -9,33 +9,35 @@ from __future__ import annotations
 import pandas as pd
 
 from xlscore.issues import IssueList
+from xlscore.messages import count, say
 from xlscore.model import Model
 from xlscore.workbook.customers_reader import CustomerColumns
 
 __all__ = ["result_warnings"]
 
 
-def result_warnings(model: Model, result: pd.DataFrame, columns: CustomerColumns | None) -> IssueList:
-    """Rows with no tier and customers left unscored: warnings, the re-tier still runs."""
-    issues = IssueList()
+def result_warnings(model: Model, result: pd.DataFrame, columns: CustomerColumns | None,
+                    lang: str | None = None) -> IssueList:
+    """Rows with no tier and customers left unscored: warnings, the re-tier still runs (in ``lang``, default the
+    book's)."""
+    lang = lang or model.lang
+    issues = IssueList(lang=lang)
     scored = result["Score"].notna().to_numpy()
     no_tier = scored & result["Tier"].isna().to_numpy()
     if no_tier.any() and model.tiers:
         lowest = min((t for t in model.tiers if t.min_score is not None), key=lambda t: t.min_score or 0.0,
                      default=model.tiers[-1])
-        issues.warning(lowest.ref, f"{int(no_tier.sum())} scored customers are below every Min score and get "
-                       f"no tier: add a last tier with Min score 0 to catch them", "no-tier")
+        issues.warning(lowest.ref, say("warn.no_tier", lang, customers=count(int(no_tier.sum()), "customer", lang)),
+                       "no-tier")
     if columns is not None:
         for index in result.index[~scored][:200]:
             flags, customer = str(result.at[index, "Flags"]), str(result.at[index, "Customer ID"])
             ref = columns.ref(int(index), "Customer ID")
-            issues.warning(ref, f"customer {customer} gets no score ({flags})",
-                           "not-scored")
+            issues.warning(ref, say("warn.not_scored", lang, customer=customer, flags=flags), "not-scored")
         hidden = int((~scored).sum()) - 200
         if hidden > 0:
-            issues.warning(None, f"{hidden} more customers get no score; filter tblScoring on Flags "
-                           "'not scored' to see them", "not-scored")
+            issues.warning(None, say("warn.more_not_scored", lang, customers=count(hidden, "customer", lang)),
+                           "not-scored")
     if len(result) == 0:
-        issues.warning(columns.table.ref(0, 0) if columns else None, "tblCustomers holds no customers",
-                       "empty")
+        issues.warning(columns.table.ref(0, 0) if columns else None, say("warn.empty", lang), "empty")
     return issues

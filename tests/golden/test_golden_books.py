@@ -50,8 +50,11 @@ def test_small_book_by_hand(tmp_path: Path) -> None:
     assert by_id["K001"]["Next follow-up"] == datetime(2026, 2, 9)  # 2026-01-10 + 30 days
     assert by_id["K003"]["Next follow-up"] is None
     assert by_id["K002"]["Profile"] == "Partner" and by_id["K001"]["Profile"] == "Default"
-    assert list(rows[0])[:13] == ["Customer ID", "Customer", "Owner", "Profile", "Value", "Activity", "Rating", "Score",
-                             "Rank", "Tier", "Policy", "Next follow-up", "Flags"]
+    # the book leaves blanks out (exclude), so Coverage % follows Score
+    assert list(rows[0])[:14] == ["Customer ID", "Customer", "Owner", "Profile", "Value", "Activity", "Rating", "Score",
+                                  "Coverage %", "Rank", "Tier", "Policy", "Next follow-up", "Flags"]
+    assert by_id["K001"]["Coverage %"] == 1  # every value present
+    assert by_id["K002"]["Coverage %"] == pytest.approx(0.8)  # the unapproved Rating (weight 20) is not measured
     pyramid = table_rows(out, "Pyramid", "tblPyramid")
     assert [(r["Tier"], r["Customers"]) for r in pyramid] == [("A", 1), ("B", 2), ("C", 2)]
     issues = table_rows(out, "Issues", "tblIssues")

@@ -137,7 +137,16 @@ def test_scoring_sheet_columns_and_methods_figures(tmp_path: Path) -> None:
     grid = {t.name: t for t in sheets["Nine-box"].tables}["tblNineBoxGrid"]
     assert [list(c.values) for c in grid.columns] == [
         ["High", "Mid", "Low", "Total"], [1, 1, 1, 3], [0, 0, 0, 0], [1, 1, 0, 2], [2, 2, 1, 5]]
-    assert sheets["Nine-box"].chart is not None
+    nine = sheets["Nine-box"]
+    assert nine.chart is None  # the grid is the picture
+    shown = {(c.row, c.col): c for c in nine.cells}
+    # headers carry the cut points; high value on top, potential low -> high left to right
+    assert shown[4, 2].value == "Potential: Low (< 40)" and shown[4, 4].value == "Potential: High (≥ 70)"
+    assert shown[5, 1].value == "Value: High (≥ 70)" and shown[13, 1].value == "Value: Low (< 40)"
+    assert shown[5, 4].value == "1 customer · 20.0%" and shown[5, 4].fill == "C6E0B4"  # high/high: K001
+    assert shown[13, 2].value == "1 customer · 20.0%" and shown[13, 2].fill == "F8CBAD"  # low/low
+    assert shown[5, 3].value == "0 customers · 0.0%" and shown[6, 3].value == "—"
+    assert str(shown[6, 4].value).endswith(")")  # the top name with its score
 
 
 def test_types_can_read_rfm_and_nine_box(tmp_path: Path) -> None:

@@ -44,11 +44,11 @@ def test_nine_box_and_methods_render(tmp_path: Path) -> None:
                     "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), *map(str, books)],
                    check=True, capture_output=True, timeout=300)
     text = pdf_text(tmp_path / "pdf" / "classes_en.pdf")
-    # the title is in A1 and again in the chart: the chart was drawn
-    assert text.count("Nine-box: value × potential") == 2
-    assert "High value" in text and "Low value" in text  # chart legend / grid labels
+    assert text.count("Nine-box: value × potential") == 1
+    assert "Value: High (≥ 70)" in text and "Potential: Low (< 40)" in text  # the grid's labels with cut points
+    assert "High value" in text and "Low value" in text  # the cells table
     assert "Tier vs RFM segment" in text and "75.0%" in text
     assert "Tier × nine-box cell" in text and "60.0%" in text
     chinese = pdf_text(tmp_path / "pdf" / "classes_zh.pdf")
-    assert chinese.count("九宫格：价值 × 潜力") == 2
+    assert chinese.count("九宫格：价值 × 潜力") == 1
     assert "层级 × RFM 细分" in chinese and "一致率" in chinese

@@ -13,7 +13,8 @@ def test_demo_builds_and_retiers_a_seeded_book(tmp_path: Path, capsys: pytest.Ca
     out = tmp_path / "demo.xlsx"
     assert main(["demo", "-o", str(out), "--customers", "60", "--seed", "5", "--lang", lang]) == 0
     printed = capsys.readouterr().out
-    assert "demo book with 60 customers" in printed
+    assert ("demo book with 60 customers" if lang == "en" else "演示工作簿 60 位客户") in printed
+    assert ("have blank cells: each blank scores 0 points" if lang == "en" else "空白计 0 分") in printed
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.xlsx"]  # no backup, no leftover input
     wb = load_workbook(out, read_only=False)
     sheet = "Scoring" if lang == "en" else "评分"
@@ -31,3 +32,43 @@ def test_demo_is_deterministic_for_a_seed(tmp_path: Path) -> None:
     ra, rb = analyse(a).result, analyse(b).result
     assert ra is not None and rb is not None
     assert ra["Score"].tolist() == rb["Score"].tolist()
+
+
+class _Terminal:
+    """A stand-in for a terminal's stderr: records what is written, says it is a tty."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, data: str) -> int:
+        self.text += data
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_long_demo_shows_its_progress_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert main(["demo", "-o", str(tmp_path / "big.xlsx"), "--customers", "3000"]) == 0
+    for stage in ("making 3,000 demo customers", "[###", "saving the demo book (3,000 customers)",
+                  "checking and scoring 3,000 customers", "writing big.xlsx"):
+        assert stage in terminal.text, stage
+    assert terminal.text.endswith("\r\x1b[K")  # the line is cleared before the summary
+    assert "3,000 customers" in capsys.readouterr().out
+
+
+def test_demo_json_prints_no_progress(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert main(["demo", "-o", str(tmp_path / "d.xlsx"), "--customers", "1200", "--json"]) == 0
+    assert terminal.text == ""
+    assert json.loads(capsys.readouterr().out)["customers"] == 1200

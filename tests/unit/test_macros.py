@@ -53,7 +53,7 @@ def test_retier_writes_scoring_pyramid_and_issues_into_the_open_book() -> None:
     assert column(book, "tblScoring", "Next follow-up")[0] == 46062.0
     headers = book.table_values("tblScoring")[0]
     assert book.number_formats["Scoring"][2, headers.index("Next follow-up") + 1] == "yyyy-mm-dd"
-    assert book.number_formats["Scoring"][2, headers.index("Score") + 1] == "0.00"
+    assert book.number_formats["Scoring"][2, headers.index("Score") + 1] == "#,##0.00"
     assert column(book, "tblScoring", "Flags")[3] == "unapproved: Rating"
     assert column(book, "tblPyramid", "Customers") == [1.0, 2.0, 2.0]
     assert column(book, "tblPyramid", "Label") == ["A: 1 (20.0%)", "B: 2 (40.0%)", "C: 2 (40.0%)"]

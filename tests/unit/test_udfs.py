@@ -116,13 +116,14 @@ def test_weights_and_customers_need_their_header_row() -> None:
 
 def test_xlscore_table_is_tblscoring_in_rank_order() -> None:
     rows = udfs.XLSCORE_TABLE(*book_args())
+    # Coverage % follows Score, as in tblScoring, because Activity and Rating are "exclude"
     assert rows[0] == ["Customer ID", "Customer", "Owner", "Profile", "Value", "Activity", "Rating", "Score",
-                       "Rank", "Tier", "Policy", "Next follow-up", "Flags"]
-    assert rows[1] == ["K001", "Acme", "Ann", "Default", 100.0, 100.0, 80.0, 96.0, 1.0, "A", "Visit monthly",
+                       "Coverage", "Rank", "Tier", "Policy", "Next follow-up", "Flags"]
+    assert rows[1] == ["K001", "Acme", "Ann", "Default", 100.0, 100.0, 80.0, 96.0, 1.0, 1.0, "A", "Visit monthly",
                        datetime(2026, 2, 9), ""]  # last contact 2026-01-10 + 30 days
-    assert rows[4] == ["K002", "Bolt", "Ben", "Partner", 45.0, 20.0, None, 32.5, 4.0, "C", "Newsletter",
-                       datetime(2026, 7, 31), "unapproved: Rating"]
-    assert rows[5] == ["K003", "Cogs", "Ann", "Default", 10.0, None, None, 10.0, 5.0, "C", "Newsletter", None,
+    assert rows[4] == ["K002", "Bolt", "Ben", "Partner", 45.0, 20.0, None, 32.5, 0.8, 4.0, "C", "Newsletter",
+                       datetime(2026, 7, 31), "unapproved: Rating"]  # Rating's 20 % of the weight not measured
+    assert rows[5] == ["K003", "Cogs", "Ann", "Default", 10.0, None, None, 10.0, 0.35, 5.0, "C", "Newsletter", None,
                        "missing: Margin %; missing: Visits; missing: Rating"]
     assert [r[0] for r in rows[1:]] == ["K001", "K005", "K004", "K002", "K003"]
     assert udfs.XLSCORE_TABLE(*book_args(), False) == rows[1:]

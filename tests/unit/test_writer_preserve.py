@@ -240,5 +240,5 @@ def test_books_from_other_writers_prefixed_and_utf16(tmp_path: Path) -> None:
         "utf-16").count("<x:xf ")
     wb = openpyxl.load_workbook(book)
     assert wb.sheetnames == ["Customers", "Scoring", "Pyramid", "Issues"]
-    assert wb["Scoring"]["C2"].number_format == "0.00"
+    assert wb["Scoring"]["C2"].number_format == "#,##0.00"
     # (python-calamine itself cannot read such a book, before or after: it expects unprefixed UTF-8)

@@ -7,7 +7,6 @@ handler so ``xlscore --help`` stays instant.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ def register(subparsers: Any) -> None:
                    "to BOOK itself, keeping a backup)")
     p.add_argument("--force", action="store_true",
                    help="write even if Excel has the file open; replace an existing OUT")
+    p.add_argument("--json", action="store_true", help="print the families and counts as JSON")
     add_as_of_argument(p)
     p.set_defaults(func=cmd_classify)
 
@@ -40,9 +40,9 @@ def register(subparsers: Any) -> None:
 def cmd_classify(args: argparse.Namespace) -> int:
     from xlscore.analysis import analyse
     from xlscore.classify.labels import SETTINGS_TABLES
-    from xlscore.classify.report import family_lines, missing_tables, summary_lines
+    from xlscore.classify.report import family_lines, missing_tables, summary_data, summary_lines
     from xlscore.classify.template import default_sheets
-    from xlscore.commands import check_book_output, print_issues, print_notes, written_text
+    from xlscore.commands import check_book_output, print_failure, print_issues, print_notes, written_text
     from xlscore.retier import output_sheets
     from xlscore.workbook.writer import write_workbook
 
@@ -59,21 +59,33 @@ def cmd_classify(args: argparse.Namespace) -> int:
                 source = Path(scratch) / book.name
                 write_workbook(book, default_sheets(added, analysis.book.lang), target=source, backups=0)
                 analysis = analyse(source, args.as_of)
-        for line in family_lines(analysis.book.source, book.name):
-            print(line)
-        if not analysis.ok or analysis.result is None:
-            print_issues(analysis.issues.errors)
-            print(f"{book.name}: {len(analysis.issues.errors)} errors; nothing was written", file=sys.stderr)
-            return 1
-        print_issues(analysis.issues.warnings)
-        print(f"classified {analysis.as_of.describe()}")
-        for line in summary_lines(analysis):
-            print(line)
+        if args.json:
+            from xlscore.jsonout import emit, issues_json
+
+            if not analysis.ok or analysis.result is None:
+                emit({"ok": False, "issues": issues_json(analysis.issues.errors)})
+                return 1
+        else:
+            for line in family_lines(analysis.book.source, book.name):
+                print(line)
+            if not analysis.ok or analysis.result is None:
+                return print_failure(book.name, analysis.issues, analysis.book.lang)
+            print_issues(analysis.issues.warnings)
+            print(f"classified {analysis.as_of.describe()}")
+            for line in summary_lines(analysis):
+                print(line)
+        written = None
         if args.output is not None or added:
             target = args.output or book
             sheets = output_sheets(analysis) if args.output is not None else []
             written = write_workbook(source, sheets, target=target, force=args.force)
             tables = f"added {', '.join(SETTINGS_TABLES[k].table for k in added)}; " if added else ""
-            print_notes(written)
-            print(f"{tables}wrote {written_text(written)}")
+            if not args.json:
+                print_notes(written)
+                print(f"{tables}wrote {written_text(written)}")
+        if args.json:
+            emit({"ok": True, "as_of": analysis.as_of.as_json(), **summary_data(analysis),
+                  "added": [SETTINGS_TABLES[k].table for k in added],
+                  "target": written.target if written else None, "backup": written.backup if written else None,
+                  "issues": issues_json(analysis.issues)})
     return 0

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from xlscore.analysis import Analysis
     from xlscore.workbook.reader import TableReader
 
-__all__ = ["FAMILIES", "family_lines", "missing_tables", "summary_lines"]
+__all__ = ["FAMILIES", "family_lines", "missing_tables", "summary_data", "summary_lines"]
 
 # table key -> (family, result column it fills)
 FAMILIES: dict[str, tuple[str, str]] = {
@@ -84,3 +84,42 @@ def summary_lines(analysis: Analysis) -> list[str]:
             share = "n/a" if c.share is None else f"{c.share:.1%}"
             lines.append(f"Agreement, {pick(TEXT[c.key], 'en')}: {c.agree} of {c.compared} customers ({share})")
     return lines
+
+
+def _count_map(values: pd.Series, order: list[str]) -> dict[str, int]:
+    counts = values.value_counts()
+    out = {name: int(counts.get(name, 0)) for name in order}
+    blank = int(values.isna().sum())
+    if blank:
+        out[""] = blank
+    return out
+
+
+def summary_data(analysis: Analysis) -> dict[str, object]:
+    """What ``summary_lines`` says, as data for ``--json``: families, counts per class, agreement."""
+    missing = set(missing_tables(analysis.book.source))
+    data: dict[str, object] = {
+        "families": {family: {"on": key not in missing, "table": SETTINGS_TABLES[key].table}
+                     for key, (family, _) in FAMILIES.items()},
+    }
+    result = analysis.result
+    if result is None:
+        return data
+    config = CLASSIFICATION.config(analysis)
+    lang = analysis.book.lang
+    if config.stages is not None and "Lifecycle" in result:
+        data["lifecycle"] = _count_map(result["Lifecycle"], list(dict.fromkeys(s.name for s in config.stages)))
+    if config.rules is not None and "Type" in result:
+        data["type"] = _count_map(result["Type"], list(dict.fromkeys(r.type_name for r in config.rules)))
+    if config.segments is not None and "RFM segment" in result:
+        data["rfm_segment"] = _count_map(result["RFM segment"], list(dict.fromkeys(s.name for s in config.segments)))
+    if "Nine-box" in result:
+        counts = result["Nine-box"].value_counts()
+        data["nine_box"] = [{"value": pick(LEVELS[v], lang), "potential": pick(LEVELS[p], lang),
+                             "customers": int(counts.get(cell_label(v, p, lang), 0))}
+                            for v in HIGH_FIRST for p in range(3)]
+    comparison = compare(analysis, config)
+    if comparison is not None:
+        data["agreement"] = [{"methods": pick(TEXT[c.key], "en"), "agree": c.agree, "compared": c.compared,
+                              "share": c.share} for c in comparison.comparisons]
+    return data

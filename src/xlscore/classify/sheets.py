@@ -8,17 +8,20 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from xlscore.classify.labels import CLASS_LABELS, LEVELS, OUTPUT_SHEETS, TEXT, pick
+from xlscore.classify.labels import AXIS_LABELS, CLASS_LABELS, LEVELS, OUTPUT_SHEETS, TEXT, pick
 from xlscore.classify.methods import CrossTab, MethodsComparison
 from xlscore.classify.ninebox import HIGH_FIRST, Axis, NineBox, cell_class, cell_label
+from xlscore.messages import count
 from xlscore.workbook.cells import shown
 from xlscore.workbook.layout import Lang
-from xlscore.workbook.refs import column_letter
-from xlscore.workbook.sheetdata import ChartSeries, Column, FreeCell, OutputSheet, OutputTable, SeriesChart
+from xlscore.workbook.report import printed
+from xlscore.workbook.sheetdata import Column, FreeCell, OutputSheet, OutputTable
 
 __all__ = ["methods_sheet", "ninebox_sheet"]
 
-_VALUE_COLORS = ("1F4E79", "2E75B6", "9DC3E6")  # high, mid, low value
+# Nine-box cells by class (docs/classify.md): the diagonal's upper side green, the diagonal amber, below it rose.
+_CLASS_COLORS = {"high": "C6E0B4", "middle": "FFE699", "low": "F8CBAD"}
+_TOP_NAMES = 3  # names shown in each box
 
 
 def _t(key: str, lang: Lang) -> str:
@@ -36,9 +39,52 @@ def _axis_text(axis: Axis, lang: Lang) -> str:
     return f"{axis.source}（< {low} 为低，≥ {high} 为高）"
 
 
+def _cut_labels(axis: Axis, lang: Lang) -> list[str]:
+    """Low, mid, high with their cut points: '< 40', '40 – 70', '≥ 70'."""
+    low, high = shown(axis.low_below), shown(axis.high_from)
+    return [f"< {low}", f"{low} – {high}", f"≥ {high}"]
+
+
+def _grid_cells(result: pd.DataFrame, cell: np.ndarray, counts: np.ndarray, grid: NineBox,
+                lang: Lang) -> tuple[list[FreeCell], int]:
+    """The nine-box drawn as a grid of coloured cells: value rows (high on top), potential columns
+    (low to high), both labelled with their cut points; each box holds its count, share and the
+    top names by score. Returns the cells and the first free row below the grid."""
+    level_names = [pick(level, lang) for level in LEVELS]
+    value_cuts, potential_cuts = _cut_labels(grid.value, lang), _cut_labels(grid.potential, lang)
+    total = int(counts.sum())
+    top, box = 4, 1 + _TOP_NAMES
+    value_word, potential_word = pick(AXIS_LABELS["value"], lang), pick(AXIS_LABELS["potential"], lang)
+    cells = [FreeCell(top, 1, _t("value_potential", lang), bold=True)]
+    for p in range(3):
+        cells.append(FreeCell(top, 2 + p, f"{potential_word}: {level_names[p]} ({potential_cuts[p]})", bold=True))
+    scores = result["Score"].to_numpy(dtype=np.float64)
+    names = result["Customer"].to_numpy(dtype=object)
+    for k, v in enumerate(HIGH_FIRST):
+        first = top + 1 + k * box
+        cells.append(FreeCell(first, 1, f"{value_word}: {level_names[v]} ({value_cuts[v]})", bold=True))
+        for p in range(3):
+            members = np.flatnonzero(cell == 3 * v + p)
+            members = members[np.argsort(-np.nan_to_num(scores[members], nan=-np.inf), kind="stable")]
+            colour = _CLASS_COLORS[cell_class(v, p)]
+            n = int(counts[v, p])
+            share = f"{n / total:.1%}" if total else "–"
+            cells.append(FreeCell(first, 2 + p, f"{count(n, 'customer', lang)} · {share}", bold=True, fill=colour))
+            for j in range(_TOP_NAMES):
+                text: str | None = None
+                if j < len(members):
+                    score = scores[members[j]]
+                    text = f"{names[members[j]]} ({score:,.2f})" if score == score else str(names[members[j]])
+                elif j == 0 and n == 0:
+                    text = "—"
+                cells.append(FreeCell(first + 1 + j, 2 + p, text or "", fill=colour))
+    return cells, top + 1 + 3 * box + 1
+
+
 def ninebox_sheet(result: pd.DataFrame, grid: NineBox, lang: Lang, today: date) -> OutputSheet:
-    """A 3 × 3 count grid (value rows high to low, potential columns low to high), the nine cells
-    with their share and average score, and a column chart of the grid."""
+    """The nine-box as a 3 × 3 grid of coloured cells (count, share, top names), then the count
+    table (value rows high to low, potential columns low to high) and the nine cells with their
+    share and average score."""
     spec = OUTPUT_SHEETS["ninebox"]
     index = {cell_label(v, p, lang): 3 * v + p for v in range(3) for p in range(3)}
     cell = result["Nine-box"].map(index).fillna(-1).to_numpy(dtype=np.int64)
@@ -48,18 +94,17 @@ def ninebox_sheet(result: pd.DataFrame, grid: NineBox, lang: Lang, today: date) 
     score_sum = np.bincount(cell[placed], weights=scores[placed], minlength=9).reshape(3, 3)
     total = int(counts.sum())
     level_names = [pick(level, lang) for level in LEVELS]
-    top = 4
-    grid_columns = [Column(_t("value_potential", lang), [*(level_names[v] for v in HIGH_FIRST), _t("total", lang)],
-                           width=18)]
+    grid_cells, top = _grid_cells(result, cell, counts, grid, lang)
+    top += 1
+    grid_columns = [Column(_t("value_potential", lang), [*(level_names[v] for v in HIGH_FIRST), _t("total", lang)])]
     for p in range(3):
         grid_columns.append(Column(level_names[p], [*(int(counts[v, p]) for v in HIGH_FIRST),
-                                                    int(counts[:, p].sum())], "integer", width=10))
-    grid_columns.append(Column(_t("total", lang), [*(int(counts[v].sum()) for v in HIGH_FIRST), total],
-                               "integer", width=10))
+                                                    int(counts[:, p].sum())], "integer"))
+    grid_columns.append(Column(_t("total", lang), [*(int(counts[v].sum()) for v in HIGH_FIRST), total], "integer"))
     cells = [(v, p) for v in HIGH_FIRST for p in HIGH_FIRST]
     cell_top = top + 4 + 3
     cell_columns = [
-        Column(_t("cell", lang), [cell_label(v, p, lang) for v, p in cells], width=30),
+        Column(_t("cell", lang), [cell_label(v, p, lang) for v, p in cells]),
         Column(_t("value_level", lang), [level_names[v] for v, _ in cells]),
         Column(_t("potential_level", lang), [level_names[p] for _, p in cells]),
         Column(_t("class", lang), [pick(CLASS_LABELS[cell_class(*c)], lang) for c in cells]),
@@ -67,22 +112,17 @@ def ninebox_sheet(result: pd.DataFrame, grid: NineBox, lang: Lang, today: date) 
         Column(_t("share", lang), [_share(int(counts[c]), total) for c in cells], "percent1"),
         Column(_t("avg_score", lang), [score_sum[c] / counts[c] if counts[c] else None for c in cells], "number2"),
     ]
-    first, last = column_letter(2), column_letter(4)
-    series = [ChartSeries(f"{level_names[v]} value" if lang == "en" else f"{level_names[v]}价值",
-                          f"${first}${top + 1 + k}:${last}${top + 1 + k}", _VALUE_COLORS[k])
-              for k, v in enumerate(HIGH_FIRST)]
-    chart = SeriesChart(title=_t("ninebox_title", lang), categories=f"${first}${top}:${last}${top}", series=series,
-                        grouping="clustered", horizontal=False, anchor_row=top, anchor_col=9, width_cols=8,
-                        height_rows=18)
-    caption = _t("ninebox_caption", lang).format(n=total, today=today.isoformat(), value=_axis_text(grid.value, lang),
+    caption = _t("ninebox_caption", lang).format(n=f"{total:,}", today=today.isoformat(),
+                                                 value=_axis_text(grid.value, lang),
                                                  potential=_axis_text(grid.potential, lang))
-    return OutputSheet(
+    sheet = OutputSheet(
         spec.sheet(lang),
         tables=[OutputTable(spec.table, grid_columns, row=top, col=1, style="TableStyleLight9"),
                 OutputTable("tblNineBoxCells", cell_columns, row=cell_top, col=1, style="TableStyleLight9")],
-        cells=[FreeCell(1, 1, _t("ninebox_title", lang), bold=True), FreeCell(2, 1, caption)],
-        chart=chart,
+        cells=[FreeCell(1, 1, _t("ninebox_title", lang), bold=True), FreeCell(2, 1, caption), *grid_cells],
+        column_widths={1: 30, 2: 36, 3: 36, 4: 36},
     )
+    return printed(sheet, lang, today, title_row=0)
 
 
 def _unique_headers(names: Sequence[str], taken: set[str]) -> list[str]:

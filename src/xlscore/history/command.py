@@ -7,11 +7,11 @@ handlers import the real work when they run.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 from xlscore.asof import add_as_of_argument
+from xlscore.messages import count
 
 __all__ = ["cmd_plan", "cmd_snapshot", "register"]
 
@@ -46,6 +46,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("-o", "--output", type=_path, help="write the result here and leave BOOK untouched")
     p.add_argument("--force", action="store_true", help=_FORCE)
     p.add_argument("--extend-tables", action="store_true", help=EXTEND_HELP)
+    p.add_argument("--json", action="store_true", help="print a machine-readable summary")
     add_as_of_argument(p)
     p.set_defaults(func=cmd_snapshot)
 
@@ -60,6 +61,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("-o", "--output", type=_path, help="write the result here and leave BOOK untouched")
     p.add_argument("--force", action="store_true", help=_FORCE + " or FILE")
     p.add_argument("--extend-tables", action="store_true", help=EXTEND_HELP)
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
     add_as_of_argument(p)
     p.set_defaults(func=cmd_plan)
 
@@ -68,6 +70,18 @@ def _print_issues(issues: Any) -> None:
     from xlscore.commands import print_issues
 
     print_issues(issues)
+
+
+def _failure(args: argparse.Namespace, issues: Any, lang: str) -> int:
+    """The book's errors, as JSON or as text; exit code 1."""
+    from xlscore.commands import print_failure
+
+    if args.json:
+        from xlscore.jsonout import emit, issues_json
+
+        emit({"ok": False, "issues": issues_json([i for i in issues if i.severity == "error"])})
+        return 1
+    return print_failure(args.book.name, issues, lang)
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
@@ -80,12 +94,16 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         report = take_snapshot(args.book, args.period, target=args.output, force=args.force, as_of=args.as_of,
                                extend_tables=args.extend_tables)
     except ModelError as exc:
-        _print_issues(exc.issues)
-        print(f"{args.book.name}: {len(exc.issues)} problems; nothing was written", file=sys.stderr)
-        return 1
+        return _failure(args, exc.issues, exc.lang)
+    if args.json:
+        from xlscore.jsonout import emit, issues_json
+
+        emit({"ok": True, "period": str(report.period), "customers": report.customers, "target": report.target,
+              "backup": report.backup, "periods": report.periods, "issues": issues_json(report.issues)})
+        return 0
     _print_issues(report.issues.warnings)
     print_notes(report.written)
-    print(f"snapshot {report.period} {report.as_of.describe()}: {report.customers} customers recorded -> "
+    print(f"snapshot {report.period} {report.as_of.describe()}: {count(report.customers, 'customer')} recorded -> "
           f"{written_text(report.written)} (periods: {', '.join(report.periods)})")
     return 0
 
@@ -106,9 +124,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         check_output(args.ics, force=args.force, replaces=False)
     analysis = analyse(args.book, args.as_of, extend_tables=args.extend_tables)
     if not analysis.ok or analysis.result is None:
-        _print_issues(analysis.issues.errors)
-        print(f"{args.book.name}: {len(analysis.issues.errors)} errors; nothing was written", file=sys.stderr)
-        return 1
+        return _failure(args, analysis.issues, analysis.book.lang)
     result = analysis.result
     if args.owner is not None and args.owner.strip().casefold() not in {o.casefold() for o in owners(result)}:
         raise UsageError(f"no customer has owner {args.owner!r}; owners: {', '.join(owners(result)) or 'none'}")
@@ -121,7 +137,17 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if args.ics and calendar is not None:
         write_file_atomically(args.ics, calendar)
     late = int((plan.rows["Status"] != "due").sum())
+    if args.json:
+        from xlscore.jsonout import emit
+
+        emit({"ok": True, "as_of": analysis.as_of.as_json(), "target": written.target, "backup": written.backup,
+              "original": written.original, "ics": args.ics, "from": plan.today, "until": plan.until,
+              "days": plan.days, "owner": plan.owner, "follow_ups": len(plan.rows), "overdue_or_never": late,
+              "rows": [{str(key).lower().replace(" ", "_").replace("-", "_"): value for key, value in row.items()}
+                       for row in plan.rows.to_dict("records")]})
+        return 0
     print_notes(written)
-    print(f"{len(plan.rows)} follow-ups due by {plan.until.isoformat()} ({late} overdue or never contacted), "
-          f"{analysis.as_of.describe()} -> {written_text(written)}" + (f"; calendar: {args.ics}" if args.ics else ""))
+    print(f"{count(len(plan.rows), 'follow_up')} due by {plan.until.isoformat()} ({late:,} overdue or never "
+          f"contacted), {analysis.as_of.describe()} -> {written_text(written)}"
+          + (f"; calendar: {args.ics}" if args.ics else ""))
     return 0

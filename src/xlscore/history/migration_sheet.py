@@ -10,6 +10,7 @@ current tier) sits right of the matrices, as tall as they are, so no table lies 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -17,9 +18,10 @@ import pandas as pd
 from xlscore.history.migration import LOST, NEW, NO_TIER, Comparison
 from xlscore.history.names import MIGRATION, Lang, name
 from xlscore.history.periods import Period
+from xlscore.messages import count
 from xlscore.model import Model
 from xlscore.workbook.refs import column_letter
-from xlscore.workbook.report import DEFAULT_COLORS
+from xlscore.workbook.report import DEFAULT_COLORS, printed
 from xlscore.workbook.sheetdata import CellValue, ChartSeries, Column, FreeCell, OutputSheet, OutputTable, SeriesChart
 
 __all__ = ["LOST_COLOR", "migration_sheet", "no_migration_sheet"]
@@ -54,11 +56,11 @@ def _summary(comparison: Comparison, lang: Lang) -> tuple[str, str]:
     c = comparison.counts()
     both = int((~comparison.new).sum())
     if lang == "zh":
-        return (f"两期都有的客户 {both} 位：上升 {c['up']}，下降 {c['down']}，不变 {c['same']}；"
-                f"新增 {c['new']}，流失 {c['lost']}。",
+        return (f"两期都有的客户 {both:,} 位：上升 {c['up']:,}，下降 {c['down']:,}，不变 {c['same']:,}；"
+                f"新增 {c['new']:,}，流失 {c['lost']:,}。",
                 f"行：{comparison.previous} 层级；列：{comparison.current} 层级。")
-    return (f"{both} customers in both periods: up {c['up']}, down {c['down']}, same {c['same']}; "
-            f"new {c['new']}, lost {c['lost']}.", f"Rows: tier in {comparison.previous}; columns: tier in "
+    return (f"{count(both, 'customer')} in both periods: up {c['up']:,}, down {c['down']:,}, same {c['same']:,}; "
+            f"new {c['new']:,}, lost {c['lost']:,}.", f"Rows: tier in {comparison.previous}; columns: tier in "
             f"{comparison.current}.")
 
 
@@ -84,6 +86,22 @@ def _matrix_tables(matrix: pd.DataFrame, lang: Lang) -> tuple[OutputTable, Outpu
 
 def _unique(header: str, taken: Sequence[str]) -> str:
     return header if header.casefold() not in {t.casefold() for t in taken} else f"{header} (all)"
+
+
+def _captions(comparison: Comparison, lang: Lang, share_top: int, lists_top: int, new: int,
+              lost: int) -> list[FreeCell]:
+    """A caption above the share matrix and above each list: what it holds, and how many."""
+    previous, current = comparison.previous, comparison.current
+    if lang == "zh":
+        texts = (f"{previous} 各层级客户在 {current} 的去向（占该层级比例）",
+                 f"新增: {current} 有、{previous} 没有的客户（{new:,} 位）",
+                 f"流失: {previous} 有、{current} 没有的客户（{lost:,} 位）")
+    else:
+        texts = (f"Share of each {previous} tier by its tier in {current}",
+                 f"New: in {current}, not in {previous} ({count(new, 'customer')})",
+                 f"Lost: in {previous}, gone from {current} ({count(lost, 'customer')})")
+    return [FreeCell(share_top - 1, 1, texts[0], bold=True), FreeCell(lists_top - 1, 1, texts[1], bold=True),
+            FreeCell(lists_top - 1, 7, texts[2], bold=True)]
 
 
 def _lists(result: pd.DataFrame, comparison: Comparison, lang: Lang, top: int) -> list[OutputTable]:
@@ -120,16 +138,20 @@ def _chart(model: Model, matrix: pd.DataFrame, comparison: Comparison, lang: Lan
 
 
 def migration_sheet(model: Model, result: pd.DataFrame, comparison: Comparison, lang: Lang,
-                    sheet_name: str | None = None) -> OutputSheet:
+                    sheet_name: str | None = None, today: date | None = None) -> OutputSheet:
     matrix = comparison.matrix
     count_table, share_table, lists_top = _matrix_tables(matrix, lang)
+    lists_top += 1  # a caption row above the lists
     width = len(count_table.columns)
     counts_line, axes_line = _summary(comparison, lang)
     cells = [FreeCell(1, 1, _title(comparison.previous, comparison.current, lang), bold=True),
-             FreeCell(2, 1, counts_line), FreeCell(3, 1, axes_line)]
-    return OutputSheet(
+             FreeCell(2, 1, counts_line), FreeCell(3, 1, axes_line),
+             *_captions(comparison, lang, share_table.row, lists_top, int(comparison.new.sum()),
+                        len(comparison.lost))]
+    sheet = OutputSheet(
         sheet_name or MIGRATION.sheet(lang),
         tables=[count_table, share_table, *_lists(result, comparison, lang, lists_top)],
         cells=cells,
         chart=_chart(model, matrix, comparison, lang, width),
     )
+    return printed(sheet, lang, today, title_row=0)

@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from xlscore.history.names import PLAN, Lang, name
+from xlscore.messages import count
 from xlscore.model import Model
 from xlscore.overrides import customer_key
-from xlscore.workbook.report import excel_serial
+from xlscore.workbook.report import excel_serial, printed
 from xlscore.workbook.sheetdata import CellValue, Column, FreeCell, OutputSheet, OutputTable
 
 __all__ = ["STATUS", "FollowUpPlan", "follow_up_plan", "owners", "plan_sheet"]
@@ -109,9 +110,10 @@ def _caption(plan: FollowUpPlan, lang: Lang) -> tuple[str, str]:
     who = f" ({plan.owner})" if plan.owner else ""
     if lang == "zh":
         return (f"跟进计划{who}：{plan.today.isoformat()} 至 {plan.until.isoformat()}",
-                f"共 {len(rows)} 项跟进，{n_owners} 位负责人；逾期 {overdue} 项，尚未联系 {never} 项。")
-    return (f"Follow-up plan{who}: {plan.today.isoformat()} to {plan.until.isoformat()} ({plan.days} days)",
-            f"{len(rows)} follow-ups for {n_owners} owners: {overdue} overdue, {never} never contacted. "
+                f"共 {len(rows):,} 项跟进，{n_owners:,} 位负责人；逾期 {overdue:,} 项，尚未联系 {never:,} 项。")
+    return (f"Follow-up plan{who}: {plan.today.isoformat()} to {plan.until.isoformat()} ({count(plan.days, 'day')})",
+            f"{count(len(rows), 'follow_up')} for {count(n_owners, 'owner')}: {overdue:,} overdue, {never:,} never "
+            "contacted. "
             "Days < 0 = days overdue.")
 
 
@@ -125,7 +127,7 @@ def plan_sheet(plan: FollowUpPlan, lang: Lang) -> OutputSheet:
 
     keys = {"Owner": "owner", "Customer ID": "customer_id", "Customer": "customer", "Tier": "tier",
             "Policy": "policy"}
-    columns = [Column(name(key, lang), values(col), width=36 if col == "Policy" else None)
+    columns = [Column(name(key, lang), values(col))  # fitted: Policy is read whole
                for col, key in keys.items()]
     columns += [
         Column(name("next_follow_up", lang), excel_serial(rows["Next follow-up"].to_numpy()).tolist(), "date",
@@ -137,5 +139,6 @@ def plan_sheet(plan: FollowUpPlan, lang: Lang) -> OutputSheet:
     ]
     title, caption = _caption(plan, lang)
     table = OutputTable(PLAN.table, columns, row=4, col=1)
-    return OutputSheet(PLAN.sheet(lang), tables=[table], cells=[FreeCell(1, 1, title, bold=True),
-                                                                FreeCell(2, 1, caption)], freeze_row=5)
+    sheet = OutputSheet(PLAN.sheet(lang), tables=[table], cells=[FreeCell(1, 1, title, bold=True),
+                                                                 FreeCell(2, 1, caption)], freeze_row=5)
+    return printed(sheet, lang, plan.today, title_row=4)

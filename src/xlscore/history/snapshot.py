@@ -19,6 +19,7 @@ from xlscore.history.periods import Period, parse_period, quarter_of
 from xlscore.history.stage import load_history, period_sheet, set_movement
 from xlscore.history.store import History, history_sheet, snapshot_rows, with_snapshot
 from xlscore.issues import Issue, IssueList, ModelError
+from xlscore.messages import count
 from xlscore.retier import output_sheets
 from xlscore.workbook.writer import write_workbook
 
@@ -64,7 +65,7 @@ def snapshot_sheets(analysis: Analysis, period: Period | str, taken_at: datetime
     if len(replaced):
         taken = replaced["Taken at"].max()
         when = f" taken {taken:%Y-%m-%d %H:%M}" if taken == taken else ""
-        analysis.issues.warning(None, f"period {current} was already recorded ({len(replaced)} rows{when}): "
+        analysis.issues.warning(None, f"period {current} was already recorded ({count(len(replaced), 'row')}{when}): "
                                 "replaced by this snapshot", "snapshot-replaced")
     comparison = set_movement(analysis, history, current)
     lang = analysis.book.lang

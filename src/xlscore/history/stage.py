@@ -53,7 +53,7 @@ def period_sheet(analysis: Analysis, comparison: Comparison | None, current: Per
     lang = analysis.book.lang
     if comparison is None or analysis.result is None:
         return no_migration_sheet(current, lang)
-    return migration_sheet(analysis.book.model, analysis.result, comparison, lang)
+    return migration_sheet(analysis.book.model, analysis.result, comparison, lang, today=analysis.today)
 
 
 @dataclass(frozen=True)

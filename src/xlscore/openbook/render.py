@@ -20,8 +20,8 @@ __all__ = ["NUMBER_FORMATS", "ChartPlan", "PlannedSeries", "SheetImage", "TableB
            "render_sheet", "stored_value"]
 
 NUMBER_FORMATS: dict[ColumnFormat, str] = {
-    "number2": "0.00",
-    "integer": "0",
+    "number2": "#,##0.00",  # thousands separators, as in every number xlscore shows
+    "integer": "#,##0",
     "date": "yyyy-mm-dd",
     "percent1": "0.0%",
     "text": "@",

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from xlscore.asof import add_as_of_argument
+from xlscore.messages import count
 
 __all__ = ["cmd_score", "cmd_sql", "register"]
 
@@ -84,12 +85,13 @@ def register(sub: Any) -> None:
     talk.add_argument("--quiet", action="store_true", help="print nothing but errors")
     talk.add_argument("--progress", action="store_true",
                       help="progress lines on stderr even when it is not a terminal (cron, Airflow logs)")
+    p.add_argument("--json", action="store_true", help="print a machine-readable summary (no progress line)")
     p.add_argument("--force", action="store_true", help="replace an existing OUT")
     add_as_of_argument(p)
     p.set_defaults(func=cmd_score)
 
 
-def _book_model(book: Path, as_of: Any) -> Any:
+def _book_model(book: Path, as_of: Any, as_json: bool = False) -> Any:
     """The book's model (and its overrides on the as-of date), or None after printing why it cannot be used."""
     from xlscore.commands import print_issues
     from xlscore.issues import ModelError
@@ -98,8 +100,14 @@ def _book_model(book: Path, as_of: Any) -> Any:
     try:
         loaded = load_book_model(book, as_of)
     except ModelError as exc:
+        if as_json:
+            from xlscore.jsonout import emit, issues_json
+
+            emit({"ok": False, "issues": issues_json(exc.issues)})
+            return None
         print_issues(exc.issues, sys.stderr)
-        print(f"{book.name}: {sum(i.severity == 'error' for i in exc.issues)} errors in the model", file=sys.stderr)
+        errors = count(sum(i.severity == "error" for i in exc.issues), "error")
+        print(f"{book.name}: {errors} in the model", file=sys.stderr)
         return None
     print_issues(loaded.warnings, sys.stderr)
     return loaded
@@ -142,14 +150,22 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.output.resolve() != args.customers.resolve():  # that one has its own message
         check_output(args.output, force=args.force, replaces=False)
     as_of = resolve_as_of(args.as_of)
-    loaded = _book_model(args.book, as_of.day)
+    loaded = _book_model(args.book, as_of.day, args.json)
     if loaded is None:
         return 1
     options = ScoreOptions(args.engine, args.memory_limit, args.temp_dir, args.threads,
-                           progress=False if args.quiet else True if args.progress else None,
+                           progress=False if args.quiet or args.json else True if args.progress else None,
                            csv=CsvStyle(raw=args.raw_csv, bom=args.excel_csv), overrides=loaded.overrides)
     report = score_file(loaded.model, args.customers, args.output, options)
-    if not args.quiet:
+    if args.json:
+        from xlscore.jsonout import emit
+
+        emit({"ok": True, "output": report.output, "customers": report.customers, "scored": report.scored,
+              "engine": args.engine, "seconds": round(report.seconds, 3),
+              "tiers": [{"tier": name, "customers": n, "share": n / report.scored if report.scored else 0.0}
+                        for name, n in report.tiers],
+              "warnings": [str(w) for w in loaded.warnings]})
+    elif not args.quiet:
         width = max((len(name) for name, _ in report.tiers), default=4)
         for name, count in report.tiers:
             share = count / report.scored if report.scored else 0.0

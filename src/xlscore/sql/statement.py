@@ -27,6 +27,7 @@ from sqlglot import exp
 
 from xlscore.engine import SCORING_TAIL
 from xlscore.issues import Issue, ModelError
+from xlscore.messages import flag
 from xlscore.model import Indicator, Measure, Model
 from xlscore.overrides import Override
 from xlscore.sql.expressions import (
@@ -342,19 +343,21 @@ class _Builder:
 
         Built before ranking, so the many columns it reads need not travel through the sort."""
         pieces: list[tuple[exp.Expr, str]] = []
+        lang = self.model.lang
         for ind in self.model.indicators:
             if ind.method == "banded":
                 for m, measure in self.measures_of(ind):
                     pieces.append((exp.Is(this=self.value(measure.name), expression=exp.null()),
-                                   f"missing: {measure.name}"))
-                    pieces.append((col(f"x_noband{m}"), f"no band: {measure.name}"))
+                                   flag("missing", lang, measure.name)))
+                    pieces.append((col(f"x_noband{m}"), flag("no_band", lang, measure.name)))
             else:
                 value = self.value(ind.name)
-                pieces.append((exp.Is(this=value, expression=exp.null()), f"missing: {ind.name}"))
+                pieces.append((exp.Is(this=value, expression=exp.null()), flag("missing", lang, ind.name)))
                 if ind.needs_approval:
                     present = exp.Not(this=exp.Is(this=value.copy(), expression=exp.null()))
-                    pieces.append((all_of([present, exp.Not(this=col("x_approved"))]), f"unapproved: {ind.name}"))
-        pieces.append((exp.Is(this=col("x_total"), expression=exp.null()), "not scored"))
+                    pieces.append((all_of([present, exp.Not(this=col("x_approved"))]),
+                                   flag("unapproved", lang, ind.name)))
+        pieces.append((exp.Is(this=col("x_total"), expression=exp.null()), flag("not_scored", lang)))
         # CONCAT(...) exists in all five dialects; sqlglot's Concat node would render DuckDB's
         # a || b || ... chain, which builds every intermediate string (twice as slow).
         joined = exp.Anonymous(this="CONCAT", expressions=[case([(condition, text("; " + word))], text(""))
@@ -411,6 +414,11 @@ def scoring_statement(model: Model, source: SourceColumns | None = None,
     if not model.indicators or not model.profiles:
         raise ModelError([Issue("error", None, "the model has no indicator or no weight profile: fill tblIndicators "
                                 "and tblWeights", "empty-model")])
+    if model.min_coverage is not None:
+        from xlscore.errors import UsageError
+
+        raise UsageError("Min coverage % of tblTiers is applied by retier only, not by the SQL: clear it in "
+                         "tblTiers to generate SQL that matches retier")
     source = source or SourceColumns.named_as_model(model, model.lang)
     builder = _Builder(model, source, overrides)
     from_table = exp.to_table(table, dialect=dialect) if isinstance(table, str) else table

@@ -116,8 +116,8 @@ def build_template(lang: Lang = "en") -> Workbook:
     _sheet(wb, "bands", lang, [header(k, lang) for k in ("indicator", "measure", "from", "to", "points")],
            c.bands, [24, 32, 12, 12, 10])
     _sheet(wb, "tiers", lang, [header(k, lang) for k in
-           ("tier", "min_score", "top_share", "policy", "follow_up_days", "color")], c.tiers,
-           [14, 12, 14, 60, 16, 12])
+           ("tier", "min_score", "top_share", "policy", "follow_up_days", "color", "min_coverage")], c.tiers,
+           [14, 12, 14, 60, 16, 12, 18])
 
     headers = customer_headers(c, lang)
     n_extra = len(c.extra_columns)

@@ -3,6 +3,11 @@
 Three indicators weighted 40 / 40 / 20: two banded (profitability, operating strength), one
 direct (relationship, scored by the owner and approved by a supervisor); four tiers of the
 classic customer pyramid cut by share of the ranking (80/20 rule).
+
+Every indicator's If missing is ``zero``: a blank (or an unapproved score) earns no points,
+so a customer can never rank higher for the data it lacks. ``exclude`` is the user's
+choice; with it, Scoring shows Coverage % and tblTiers' Min coverage % can refuse to score
+customers measured on too little of the weight.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ class TemplateContent:
     weights: list[list[Any]]  # Indicator, profile...
     profiles: list[str]
     bands: list[list[Any]]  # Indicator, Measure, From, To, Points
-    tiers: list[list[Any]]  # Tier, Min score, Top share %, Policy, Follow-up days, Color
+    tiers: list[list[Any]]  # Tier, Min score, Top share %, Policy, Follow-up days, Color (Min coverage % blank)
     guide: list[str]
     # Extra Customers columns the optional classifications read (ignored by the score):
     # last purchase date, orders in 12 months, referrals, cost to serve.
@@ -31,8 +36,8 @@ class TemplateContent:
 _EN = TemplateContent(
     indicators=[
         ["Profitability", "banded", "zero", "no", "Revenue and profit the customer brings"],
-        ["Operating strength", "banded", "exclude", "no", "How strong the customer's business is"],
-        ["Relationship", "direct", "exclude", "yes", "Partnership quality, 0-100, scored by the owner and "
+        ["Operating strength", "banded", "zero", "no", "How strong the customer's business is"],
+        ["Relationship", "direct", "zero", "yes", "Partnership quality, 0-100, scored by the owner and "
          "approved by a supervisor"],
     ],
     profiles=["Default", "Distributor"],
@@ -79,8 +84,8 @@ _EN = TemplateContent(
 _ZH = TemplateContent(
     indicators=[
         ["盈利状况", "分段", "零分", "否", "客户带来的收入与利润"],
-        ["经营实力", "分段", "排除", "否", "客户自身经营的强弱"],
-        ["合作关系", "打分", "排除", "是", "合作关系质量，0-100，由负责人打分、主管审核"],
+        ["经营实力", "分段", "零分", "否", "客户自身经营的强弱"],
+        ["合作关系", "打分", "零分", "是", "合作关系质量，0-100，由负责人打分、主管审核"],
     ],
     profiles=["默认", "经销商"],
     weights=[["盈利状况", 40, 50], ["经营实力", 40, 30], ["合作关系", 20, 20]],

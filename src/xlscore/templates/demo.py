@@ -9,6 +9,7 @@ on any day.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import numpy as np
 from openpyxl import Workbook
 
 from xlscore.classify.labels import SETTINGS, SETTINGS_TABLES
+from xlscore.progress import Progress
 from xlscore.templates.build import build_template, customer_headers, fill_table
 from xlscore.templates.content import content
 from xlscore.workbook.layout import TABLES, Lang
@@ -34,8 +36,10 @@ _NAMES_ZH = ("华东", "华南", "北方", "西部", "长江", "东海", "天成
 _KINDS_ZH = ("贸易", "零售", "食品", "物流", "实业", "医药", "科技", "汽车")
 
 
-def demo_rows(n: int, seed: int, lang: Lang = "en", as_of: date = DEMO_AS_OF) -> list[list[Any]]:
-    """n customer rows in template column order, their dates counted back from ``as_of``."""
+def demo_rows(n: int, seed: int, lang: Lang = "en", as_of: date = DEMO_AS_OF,
+              progress: Callable[[int], None] | None = None) -> list[list[Any]]:
+    """n customer rows in template column order, their dates counted back from ``as_of``;
+    ``progress`` is told every thousand rows made."""
     rng = np.random.default_rng(seed)
     c = content(lang)
     names, kinds = (_NAMES, _KINDS) if lang == "en" else (_NAMES_ZH, _KINDS_ZH)
@@ -70,16 +74,19 @@ def demo_rows(n: int, seed: int, lang: Lang = "en", as_of: date = DEMO_AS_OF) ->
             name += f" {i // (len(names) * len(kinds)) + 1}"
         elif lang == "zh":
             name = f"{names[i % len(names)]}{kinds[(i // len(names)) % len(kinds)]}{i // 96 + 1}号"
+        if progress is not None and (i + 1) % 1000 == 0:
+            progress(1000)
         rows.append([f"C{i + 1:05d}", name, owners[int(rng.integers(0, len(owners)))], profile,
                      *values, rated, approved, contact, purchase, orders, referrals, service_cost])
     return rows
 
 
-def demo_workbook(n: int, seed: int, lang: Lang = "en", as_of: date = DEMO_AS_OF) -> Workbook:
+def demo_workbook(n: int, seed: int, lang: Lang = "en", as_of: date = DEMO_AS_OF,
+                  progress: Callable[[int], None] | None = None) -> Workbook:
     wb = build_template(lang)
     ws = wb[TABLES["customers"].sheet(lang)]
     table = ws.tables[TABLES["customers"].table]
-    fill_table(ws, table, customer_headers(content(lang), lang), demo_rows(n, seed, lang, as_of))
+    fill_table(ws, table, customer_headers(content(lang), lang), demo_rows(n, seed, lang, as_of, progress))
     _pin_as_of(wb, lang, as_of)
     headers = customer_headers(content(lang), lang)
     for header in (headers[-5], headers[-4]):  # Last contact, Last purchase
@@ -101,5 +108,11 @@ def _pin_as_of(wb: Workbook, lang: Lang, as_of: date) -> None:
     raise AssertionError("the template's tblClassify has no As of date row")
 
 
-def write_demo_book(path: Path, n: int = 300, seed: int = 7, lang: Lang = "en", *, as_of: date = DEMO_AS_OF) -> None:
-    demo_workbook(n, seed, lang, as_of).save(path)
+def write_demo_book(path: Path, n: int = 300, seed: int = 7, lang: Lang = "en",
+                    progress: Progress | None = None, *, as_of: date = DEMO_AS_OF) -> None:
+    """Write the demo book; ``progress`` shows the rows being made, then the save (the long part)."""
+    progress = progress or Progress.off()
+    progress.stage(f"making {n:,} demo customers", total=n)
+    wb = demo_workbook(n, seed, lang, as_of, progress.advance)
+    progress.stage(f"saving the demo book ({n:,} customers)")
+    wb.save(path)

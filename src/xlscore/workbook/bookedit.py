@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from xlscore.errors import WorkbookError
-from xlscore.workbook.xmltext import NS_PKG_RELS, NS_REL, XML_DECL, attrs_of, esc_attr
+from xlscore.workbook.xmltext import NS_PKG_RELS, NS_REL, XML_DECL, attrs_of, esc_attr, esc_text
 
 __all__ = [
     "add_sheet",
@@ -22,7 +22,10 @@ __all__ = [
     "new_rels",
     "remove_sheets",
     "rename_sheet",
+    "set_active_tab",
     "set_full_calc_on_load",
+    "set_print_titles",
+    "sheet_position",
 ]
 
 
@@ -119,6 +122,58 @@ def remove_sheets(workbook: str, rel_ids: Iterable[str]) -> str:
                 index = max(0, min(index, remaining - 1))
                 new_tag = new_tag[: found.start()] + f'{key}="{index}"' + new_tag[found.end():]
         workbook = workbook[: match.start()] + new_tag + workbook[match.start() + len(start_tag):]
+    return workbook
+
+
+def sheet_position(workbook: str, rel_id: str) -> int:
+    """0-based position in ``<sheets>`` of the sheet registered under ``rel_id``."""
+    for i, (_, attrs) in enumerate(_sheet_elements(workbook)):
+        if _rel_id(attrs) == rel_id:
+            return i
+    raise ValueError(f"no sheet with relationship {rel_id}")
+
+
+def set_active_tab(workbook: str, position: int) -> str:
+    """Open the book on the sheet at ``position`` (the first workbook view's activeTab)."""
+    p = _prefix(workbook, "workbook")
+    views = _elements(workbook, p, "workbookView")
+    if not views:
+        sheets = re.search(rf"<{re.escape(p)}sheets\b", workbook)
+        if sheets is None:
+            return workbook
+        view = f'<{p}bookViews><{p}workbookView activeTab="{position}"/></{p}bookViews>'
+        return workbook[: sheets.start()] + view + workbook[sheets.start():]
+    match = views[0]
+    start_tag = match.group(0).split(">", 1)[0]
+    new_tag = re.sub(r'\s*\bactiveTab="\d+"', "", start_tag)
+    new_tag = re.sub(r'\bfirstSheet="(\d+)"', lambda m: f'firstSheet="{min(int(m.group(1)), position)}"', new_tag)
+    end = -1 if new_tag.endswith("/") else len(new_tag)
+    new_tag = new_tag[:end].rstrip() + f' activeTab="{position}"' + new_tag[end:]
+    return workbook[: match.start()] + new_tag + workbook[match.start() + len(start_tag):]
+
+
+def set_print_titles(workbook: str, position: int, sheet: str, row: int) -> str:
+    """Repeat ``row`` at the top of every printed page of the sheet at ``position``."""
+    p = _prefix(workbook, "workbook")
+    for match in reversed(_elements(workbook, p, "definedName")):
+        attrs = attrs_of(match.group(0).split(">", 1)[0])
+        if attrs.get("name", "").lower() == "_xlnm.print_titles" and attrs.get("localSheetId") == str(position):
+            workbook = workbook[: match.start()] + workbook[match.end():]
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    element = (f'<{p}definedName name="_xlnm.Print_Titles" localSheetId="{position}">'
+               f"{esc_text(quoted)}!${row}:${row}</{p}definedName>")
+    close = workbook.find(f"</{p}definedNames>")
+    if close >= 0:
+        return workbook[:close] + element + workbook[close:]
+    empty = re.search(rf"<{re.escape(p)}definedNames\s*/>", workbook)
+    if empty is not None:
+        return workbook[: empty.start()] + f"<{p}definedNames>{element}</{p}definedNames>" + workbook[empty.end():]
+    # definedNames follows sheets / functionGroups / externalReferences
+    for anchor in (f"</{p}externalReferences>", f"</{p}functionGroups>", f"</{p}sheets>"):
+        pos = workbook.find(anchor)
+        if pos >= 0:
+            pos += len(anchor)
+            return workbook[:pos] + f"<{p}definedNames>{element}</{p}definedNames>" + workbook[pos:]
     return workbook
 
 

@@ -39,12 +39,12 @@ def as_number(value: object, ref: CellRef, what: str, issues: IssueList) -> floa
     if is_blank(value):
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        issues.error(ref, f"{shown(value)} in {what} is not a number: type a number or leave the cell blank",
+        issues.error(ref, issues.say("v.not_a_number", value=shown(value), what=what),
                      "not-a-number")
         return None
     number = float(value)
     if not math.isfinite(number):
-        issues.error(ref, f"{what} must be a finite number", "not-a-number")
+        issues.error(ref, issues.say("v.not_finite", what=what), "not-a-number")
         return None
     return number
 
@@ -59,7 +59,8 @@ def as_word(value: object, words: Mapping[W, tuple[str, ...]], ref: CellRef, wha
         if key in spellings:
             return word
     choices = ", ".join(str(w) for w in words if str(w))
-    issues.error(ref, f"{what} {shown(value)} is not one of: {choices}", "unknown-word")
+    issues.error(ref, issues.say("v.unknown_word", what=what, value=shown(value),
+                                                       choices=choices), "unknown-word")
     return None
 
 
@@ -88,7 +89,8 @@ def as_date(value: object, ref: CellRef, what: str, issues: IssueList) -> dateti
             return datetime.fromisoformat(value.strip())
         except ValueError:
             pass
-    issues.error(ref, f"{shown(value)} in {what} is not a date: type a date such as 2026-03-31", "not-a-date")
+    issues.error(ref, issues.say("v.not_a_date", value=shown(value), what=what),
+                 "not-a-date")
     return None
 
 

@@ -105,6 +105,10 @@ _SHOW = ('<c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/>
          '<c:showPercent val="0"/><c:showBubbleSize val="0"/>')
 
 
+# Bar labels with thousands separators; a tier with no customer shows no stray "0".
+_LABEL_FORMAT = '<c:numFmt formatCode="#,##0;-#,##0;" sourceLinked="0"/>'
+
+
 def chart_xml(chart: BarChart, sheet: OutputSheet) -> bytes:
     cat_ref, categories = _cells(sheet, chart.categories)
     val_ref, raw_values = _cells(sheet, chart.values)
@@ -121,7 +125,7 @@ def chart_xml(chart: BarChart, sheet: OutputSheet) -> bytes:
         rgb = colors[i % len(colors)] if colors else "FF4472C4"
         points.append(f'<c:dPt><c:idx val="{i}"/><c:invertIfNegative val="0"/><c:bubble3D val="0"/>'
                       f"{_fill(rgb)}</c:dPt>")
-        labels.append(f'<c:dLbl><c:idx val="{i}"/><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'
+        labels.append(f'<c:dLbl><c:idx val="{i}"/>{_LABEL_FORMAT}<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'
                       f'{_text_props(1100, True, _label_color(rgb))}<c:dLblPos val="ctr"/>{_SHOW}</c:dLbl>')
     def spacer_series(index: int) -> str:
         return (f'<c:ser><c:idx val="{index}"/><c:order val="{index}"/><c:tx><c:v>Spacer</c:v></c:tx>'
@@ -131,7 +135,7 @@ def chart_xml(chart: BarChart, sheet: OutputSheet) -> bytes:
     visible_series = (
         f'<c:ser><c:idx val="1"/><c:order val="1"/><c:tx><c:v>{esc_text(chart.series_name)}</c:v></c:tx>'
         f'{_fill(colors[0] if colors else "FF4472C4")}<c:invertIfNegative val="0"/>{"".join(points)}'
-        f'<c:dLbls>{"".join(labels)}<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'
+        f'<c:dLbls>{"".join(labels)}{_LABEL_FORMAT}<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'
         f'{_text_props(1100, True)}<c:dLblPos val="ctr"/>{_SHOW}</c:dLbls>'
         f"{cat}<c:val>{_num_ref(val_ref, values)}</c:val></c:ser>"
     )
@@ -157,7 +161,7 @@ def chart_xml(chart: BarChart, sheet: OutputSheet) -> bytes:
         f'<c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/><c:crossAx val="{_CAT_AX}"/>'
         '<c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx>'
         '<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr></c:plotArea>'
-        '<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>'
+        '<c:plotVisOnly val="0"/><c:dispBlanksAs val="gap"/></c:chart>'
         '<c:spPr><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill><a:ln><a:noFill/></a:ln></c:spPr>'
         "</c:chartSpace>"
     ).encode("utf-8")

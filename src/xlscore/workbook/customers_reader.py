@@ -53,10 +53,10 @@ def read_customers(t: RawTable, model: Model, issues: IssueList) -> tuple[pd.Dat
         if col is None:
             measure_ref = next((m.ref for m in model.measures if m.name == name), None)
             where = measure_ref or next((i.ref for i in model.indicators if i.name == name), None)
-            kind = "measure" if measure_ref else "direct indicator"
-            issues.error(where or t.after_last_column(), f"{kind} {name!r} has no column in tblCustomers "
-                         f"(sheet {t.sheet}){did_you_mean(name, t.headers)}: add a column headed exactly "
-                         f"{name!r}, or fix the name here", "missing-column")
+            key = "v.measure_no_column" if measure_ref else "v.direct_no_column"
+            issues.error(where or t.after_last_column(),
+                         issues.say(key, name=name, sheet=t.sheet, hint=did_you_mean(name, t.headers, issues.lang)),
+                         "missing-column")
         else:
             positions[name] = col
     rows = t.data_rows()
@@ -115,13 +115,13 @@ def _ids(t: RawTable, rows: list[int], col: int | None, issues: IssueList) -> li
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if col is not None and is_blank(value):
-            issues.error(t.ref(i, col), "Customer ID is blank: every customer row needs a unique ID",
+            issues.error(t.ref(i, col), issues.say("v.blank_id"),
                          "blank-id")
         elif col is not None:
             key = as_text(value).casefold()
             if key in seen:
-                issues.error(t.ref(i, col), f"duplicate Customer ID {shown(value)}: also in row "
-                             f"{t.ref(seen[key], col).row}; IDs must be unique", "duplicate-id")
+                first = t.ref(seen[key], col).row
+                issues.error(t.ref(i, col), issues.say("v.duplicate_id", value=shown(value), row=first), "duplicate-id")
             else:
                 seen[key] = i
         out.append(value.strip() if isinstance(value, str) else value)
@@ -141,8 +141,7 @@ def _profiles(t: RawTable, rows: list[int], col: int | None, model: Model, issue
     for i, value in zip(rows, values, strict=True):
         text = as_text(value)
         if text and known and text.casefold() not in known and col is not None:
-            issues.error(t.ref(i, col), f"profile {text!r} is not a weight column of tblWeights "
-                         f"(known: {names}); leave it blank for the first one", "unknown-profile")
+            issues.error(t.ref(i, col), issues.say("v.unknown_profile", name=text, known=names), "unknown-profile")
         out.append(text or None)
     return out
 
@@ -162,7 +161,8 @@ def _dates(t: RawTable, rows: list[int], col: int | None, issues: IssueList) -> 
     if col is None or cells.kinds <= {datetime, date, type(None)}:  # date cells: nothing to check
         values = raw
     else:
-        values = [as_date(value, t.ref(i, col), "Last contact", issues) for i, value in zip(rows, raw, strict=True)]
+        what = issues.say("v.last_contact")
+        values = [as_date(value, t.ref(i, col), what, issues) for i, value in zip(rows, raw, strict=True)]
     return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)).astype("datetime64[ns]").to_numpy(),
                      index=pd.Index(rows, dtype=np.int64))
 
@@ -182,8 +182,8 @@ def _numbers(t: RawTable, rows: list[int], col: int | None, name: str, direct: b
                           dtype=np.float64)
     bad = ((values < 0) | (values > 100)) if direct else np.zeros(len(values), dtype=bool)
     for k in np.flatnonzero(bad):
-        issues.error(t.ref(rows[k], col), f"{name} {shown(float(values[k]))} is outside 0–100: a direct "
-                     "score is a number from 0 to 100", "direct-range")
+        issues.error(t.ref(rows[k], col), issues.say("v.direct_range", name=name, value=shown(float(values[k]))),
+                     "direct-range")
         values[k] = np.nan
     return values
 

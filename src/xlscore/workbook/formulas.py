@@ -33,7 +33,7 @@ from xlscore.workbook.live_cache import cache_value, cached_columns
 from xlscore.workbook.live_model import LiveModel, live_model
 from xlscore.workbook.live_pyramid import live_pyramid
 from xlscore.workbook.live_rows import ROW, RowFormulas, value_columns
-from xlscore.workbook.report import scoring_sheet, scoring_status
+from xlscore.workbook.report import printed, scoring_sheet, scoring_status
 from xlscore.workbook.sheetdata import CellValue, Column, Formula, FreeCell, OutputSheet, OutputTable
 
 if TYPE_CHECKING:
@@ -69,16 +69,22 @@ def live_sheets(analysis: Analysis) -> list[OutputSheet]:
     if result is None or book.source is None or book.columns is None:
         raise WorkbookError("live formulas need a scored book read from its tables")
     model, lang = book.model, book.lang
+    if model.min_coverage is not None:
+        raise WorkbookError("Min coverage % of tblTiers is applied by the values re-tier only: run retier without "
+                            "--live, or clear Min coverage % to use live formulas")
     values_sheet = scoring_sheet(model, result, lang, analysis.extra_columns)
     values_table = values_sheet.tables[0]
-    keys = _column_keys(model, values_table, [c.header for c in analysis.extra_columns],
-                        [c.name for c in analysis.extra_columns])
+    all_keys = _column_keys(model, values_table, [c.header for c in analysis.extra_columns],
+                            [c.name for c in analysis.extra_columns])
+    # Coverage % is a values-run figure: the live sheet does not recompute it, so leaves it out
+    kept = [(key, column) for key, column in zip(all_keys, values_table.columns, strict=True) if key != "Coverage"]
+    keys = [key for key, _ in kept]
     customers_table = book.columns.table
     customer_columns = {name: whole_column(customers_table.sheet, customers_table.left + col)
                         for name, col in book.columns.positions.items()}
     overrides = None if analysis.overrides is None else override_columns(model.tiers, result, analysis.overrides)
     helpers = _helpers(model, customer_columns, overrides is not None)
-    header_of = {key: column.header for key, column in zip(keys, values_table.columns, strict=True)}
+    header_of = {key: column.header for key, column in kept}
     header_of.update({h.key: h.header for h in helpers})
     cols = {key: i + 1 for i, key in enumerate([*keys, *(h.key for h in helpers)])}
     scores = structured_column(values_table.name, header_of["Score"])
@@ -91,7 +97,7 @@ def live_sheets(analysis: Analysis) -> list[OutputSheet]:
     cached = cached_columns(model, book.customers, result, overrides, first_row=customers_table.top + 1)
     rows = [str(TABLE_ROW + 1 + i) for i in range(len(result))]
     columns = []
-    for key, column in zip(keys, values_table.columns, strict=True):
+    for key, column in kept:
         values = _formulas(templates[key], rows, cached.get(key, column.values)) if key in templates else column.values
         columns.append(Column(column.header, values, column.fmt, column.width))
     for helper in helpers:
@@ -103,7 +109,8 @@ def live_sheets(analysis: Analysis) -> list[OutputSheet]:
     status = _status(live, table, header_of)
     cells = [FreeCell(1, 1, _title(lang), bold=True), *(FreeCell(2 + i, 1, line) for i, line in enumerate(_NOTE[lang])),
              FreeCell(5, 1, status), FreeCell(6, 1, scoring_status(result, lang, analysis.as_of))]
-    scoring = OutputSheet(values_sheet.name, tables=[table], cells=cells, freeze_row=TABLE_ROW + 1)
+    scoring = printed(OutputSheet(values_sheet.name, tables=[table], cells=cells, freeze_row=TABLE_ROW + 1), lang,
+                      analysis.today, title_row=TABLE_ROW, active=True)
     pyramid = live_pyramid(model, result, lang, analysis.as_of, live, scores,
                            structured_column(table.name, header_of["tier"]))
     return [scoring, pyramid, live.sheet]

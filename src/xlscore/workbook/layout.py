@@ -78,6 +78,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "policy": ("Policy", "策略"),
     "follow_up_days": ("Follow-up days", "跟进天数"),
     "color": ("Color", "颜色"),
+    "min_coverage": ("Min coverage %", "最低覆盖率%"),
     # tblCustomers
     "customer_id": ("Customer ID", "客户编号"),
     "customer": ("Customer", "客户名称"),
@@ -88,6 +89,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     # tblScoring
     "score": ("Score", "得分"),
     "rank": ("Rank", "排名"),
+    "coverage": ("Coverage %", "覆盖率%"),
     "next_follow_up": ("Next follow-up", "下次跟进"),
     "flags": ("Flags", "标记"),
     # tblPyramid
@@ -112,6 +114,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "min_score": ("min", "minimum score", "最低分"),
     "last_contact": ("last contact date", "最近联系日期", "最近联系"),
     "if_missing": ("missing", "if blank", "缺失", "缺失处理"),
+    "min_coverage": ("min coverage", "minimum coverage %", "minimum coverage", "最低覆盖率"),
 }
 
 # Vocabularies: canonical word -> accepted spellings (lower-cased).

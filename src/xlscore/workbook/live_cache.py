@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from xlscore.engine import band_points as engine_band_points
+from xlscore.messages import flag
 from xlscore.model import Measure, Model
 from xlscore.workbook.live_rows import value_columns
 
@@ -52,7 +53,8 @@ def cached_columns(model: Model, customers: pd.DataFrame, result: pd.DataFrame,
     for name in value_columns(model):
         cached[f"value:{name}"] = frame[name].tolist()
     for measure in model.measures:
-        cached[f"points:{measure.name}"] = band_points(measure, frame[measure.name].to_numpy(dtype=np.float64))
+        cached[f"points:{measure.name}"] = band_points(measure, frame[measure.name].to_numpy(dtype=np.float64),
+                                                        model.lang)
     for ind in model.indicators:
         if ind.method == "banded":
             cached[f"earned:{ind.name}"], cached[f"present:{ind.name}"] = earned_and_present(
@@ -92,9 +94,9 @@ def earned_and_present(measures: Sequence[Measure], frame: pd.DataFrame,
     return earned, present
 
 
-def band_points(measure: Measure, values: np.ndarray) -> list[Any]:
+def band_points(measure: Measure, values: np.ndarray, lang: str = "en") -> list[Any]:
     """Per customer: the band's points, or the flag word, as the engine finds them."""
     points, matched = engine_band_points(measure, values.astype(np.float64))
-    missing, no_band = f"missing: {measure.name}", f"no band: {measure.name}"
+    missing, no_band = flag("missing", lang, measure.name), flag("no_band", lang, measure.name)
     return [float(p) if hit else (missing if v != v else no_band)
             for p, hit, v in zip(points.tolist(), matched.tolist(), values.tolist(), strict=True)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from xlscore.errors import WorkbookError
+from xlscore.messages import display_width
 from xlscore.model import Model
 from xlscore.rounding import share_cut
 from xlscore.workbook.formula_text import (
@@ -96,6 +97,18 @@ class _Grid:
         self.cells.append(FreeCell(row, col, value, bold=bold))
         return absolute(CellRef(self.name, row, col))
 
+    def widths(self, first_row: int) -> dict[int, float]:
+        """Column widths that hold every text from ``first_row`` down (headers, names, policies):
+        no header runs into its neighbour. The long note lines above stay in column A."""
+        widths: dict[int, float] = {}
+        for cell in self.cells:
+            if cell.row < first_row:
+                continue
+            value = cell.value.cached if isinstance(cell.value, Formula) else cell.value
+            chars = display_width(value) if isinstance(value, str) else 12
+            widths[cell.col] = max(widths.get(cell.col, 10.0), min(chars * 1.1 + 2, 60.0))
+        return widths
+
     def span(self, row: int, first_col: int, last_col: int) -> str:
         return absolute_range(CellRef(self.name, row, first_col), CellRef(self.name, row, last_col))
 
@@ -151,8 +164,7 @@ def live_model(model: Model, source: TableReader, lang: Lang, *, scores: str, cu
     _measure_rows(model, grid, live, measure_top)
     _indicator_block(model, tables, grid, live, _HEAD_ROW)
     _tier_block(model, tiers_t, grid, live, tier_top, n_scored)
-    widths: dict[int, float] = {1: 30, 2: 14, 3: 14, 4: 16, 5: 16, 6: 16, 7: 16, 8: 16}
-    live.sheet = OutputSheet(grid.name, cells=grid.cells, column_widths=widths)
+    live.sheet = OutputSheet(grid.name, cells=grid.cells, column_widths=grid.widths(first_row=4))
     return live
 
 

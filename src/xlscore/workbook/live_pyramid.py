@@ -8,6 +8,7 @@ it follows edits. Tier colours are written into the chart and change on a re-run
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -61,8 +62,7 @@ def live_pyramid(model: Model, result: pd.DataFrame, lang: Lang, as_of: AsOf, li
                for column, template, cells in zip(table.columns, templates, cached, strict=True)]
     caption = _caption(lang, as_of, live, n_scored, model.scheme)
     cells = [c if (c.row, c.col) != (2, 1) else FreeCell(2, 1, caption) for c in values.cells]
-    return OutputSheet(values.name, tables=[OutputTable(table.name, columns, table.row, table.col, table.style)],
-                       cells=cells, chart=values.chart)
+    return replace(values, tables=[OutputTable(table.name, columns, table.row, table.col, table.style)], cells=cells)
 
 
 def _caption(lang: Lang, as_of: AsOf, live: LiveModel, n_scored: int, scheme: str) -> Formula:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from xlscore.messages import flag
 from xlscore.model import Model
 from xlscore.workbook.formula_text import concat, if_chain, row_cell, sum_of, text, yes_value
 from xlscore.workbook.layout import APPROVED_WORDS
@@ -86,10 +87,11 @@ class RowFormulas:
     def _band_points(self, measure: str) -> str:
         """The points of the band holding the value, or the flag ``no band: m`` / ``missing: m``."""
         value, bands = self.cell(f"value:{measure}"), self.live.bands[measure]
-        no_band = text(f"no band: {measure}")
+        lang = self.model.lang
+        no_band = text(flag("no_band", lang, measure))
         found = (f"IFERROR(IF({value}<LOOKUP({value},{bands.lower},{bands.upper}),"
                  f"LOOKUP({value},{bands.lower},{bands.points}),{no_band}),{no_band})")
-        return f"IF(ISNUMBER({value}),{found},{text(f'missing: {measure}')})"
+        return f"IF(ISNUMBER({value}),{found},{text(flag('missing', lang, measure))})"
 
     def _present(self, j: int) -> str:
         """The range of the value cells of indicator ``j``'s measures (side by side)."""
@@ -187,6 +189,7 @@ class RowFormulas:
 
     def _flags(self) -> str:
         parts: list[str] = []
+        lang = self.model.lang
         for j, ind in enumerate(self.model.indicators):
             if ind.method == "banded":
                 for m in self.model.measures_of(ind.name):
@@ -196,10 +199,10 @@ class RowFormulas:
                 value = self.cell(f"value:{ind.name}")
                 approved = self.cell("approved") if "approved" in self.cols else "FALSE"
                 unapproved = if_chain([(f"AND({self.live.approval[j]},NOT({approved}))",
-                                        text(f"; unapproved: {ind.name}"))], '""')
-                parts.append(f'IF(ISNUMBER({value}),{unapproved},{text(f"; missing: {ind.name}")})')
-        parts.append(f'IF(ISNUMBER({self.cell("Score")}),"","; not scored")')
+                                        text("; " + flag("unapproved", lang, ind.name)))], '""')
+                parts.append(f'IF(ISNUMBER({value}),{unapproved},{text("; " + flag("missing", lang, ind.name))})')
+        parts.append(f'IF(ISNUMBER({self.cell("Score")}),"",{text("; " + flag("not_scored", lang))})')
         if "override flag" in self.cols:
-            flag = self.cell("override flag")
-            parts.append(f'IF({flag}="","","; "&{flag})')
+            override = self.cell("override flag")
+            parts.append(f'IF({override}="","","; "&{override})')
         return f"MID({concat(parts)},3,32767)"

@@ -11,11 +11,16 @@ from xlscore.issues import IssueList
 from xlscore.model import Band, Indicator, Measure, Method, MissingPolicy, Model, Tier, WeightProfile
 from xlscore.workbook.cells import as_number, as_text, as_word, as_yes_no, shown
 from xlscore.workbook.layout import ALIASES as _ALIASES
-from xlscore.workbook.layout import HEADERS, METHOD_WORDS, MISSING_WORDS, Lang, header_key
+from xlscore.workbook.layout import HEADERS, METHOD_WORDS, MISSING_WORDS, Lang, header, header_key
 from xlscore.workbook.refs import CellRef
 from xlscore.workbook.tables import RawTable, is_blank
 
 __all__ = ["ModelTables", "column_names", "did_you_mean", "read_model", "require_column"]
+
+
+def _named(key: str, issues: IssueList) -> str:
+    """A column's header as the book names it (English or Chinese), for messages."""
+    return header(key, "zh" if issues.lang == "zh" else "en")
 
 
 def column_names(key: str) -> tuple[str, ...]:
@@ -27,17 +32,21 @@ def column_names(key: str) -> tuple[str, ...]:
 def require_column(table: RawTable, key: str, issues: IssueList, required: bool = True) -> int | None:
     col = table.find(*column_names(key))
     if col is None and required:
-        name = HEADERS[key][0]
-        issues.error(table.after_last_column(), f"{table.name} has no column {name!r}"
-                     f"{did_you_mean(name, table.headers)}: add it to the table header", "missing-column")
+        column = HEADERS[key][0 if issues.lang == "en" else 1]
+        issues.error(table.after_last_column(),
+                     issues.say("v.no_column", table=table.name, column=column,
+                                hint=did_you_mean(column, table.headers, issues.lang)),
+                     "missing-column")
     return col
 
 
-def did_you_mean(name: str, headers: Sequence[str]) -> str:
+def did_you_mean(name: str, headers: Sequence[str], lang: str = "en") -> str:
     """`` (did you mean 'Sales'?)`` when a header is a near miss of ``name``, else nothing."""
     keys = {header_key(h): h for h in headers if h}
     close = difflib.get_close_matches(header_key(name), list(keys), n=1, cutoff=0.75)
-    return f" (did you mean {keys[close[0]]!r}?)" if close else ""
+    if not close:
+        return ""
+    return f"（是否指 {keys[close[0]]!r}？）" if lang == "zh" else f" (did you mean {keys[close[0]]!r}?)"
 
 
 @dataclass
@@ -63,27 +72,27 @@ def _indicators(t: RawTable, issues: IssueList) -> list[Indicator]:
         row = t.rows[i]
         name = as_text(row[c_name])
         if not name:
-            issues.error(t.ref(i, c_name), "indicator name is blank: name the indicator or delete the row",
+            issues.error(t.ref(i, c_name), issues.say("v.blank_indicator"),
                          "blank-name")
             continue
         if name.casefold() in seen:
-            issues.error(t.ref(i, c_name), f"indicator {name!r} is already defined in row "
-                         f"{t.ref(seen[name.casefold()], c_name).row}: names must be unique", "duplicate")
+            issues.error(t.ref(i, c_name), issues.say("v.duplicate_indicator", name=name,
+                                                      row=t.ref(seen[name.casefold()], c_name).row), "duplicate")
             continue
         seen[name.casefold()] = i
-        method: Method | None = as_word(row[c_method], METHOD_WORDS, t.ref(i, c_method), "Method", issues)
+        method: Method | None = as_word(row[c_method], METHOD_WORDS, t.ref(i, c_method), _named("method", issues),
+                                        issues)
         missing_ref = t.ref(i, c_missing)
         if as_text(row[c_missing]) == "":
-            issues.warning(missing_ref, f"If missing of {name!r} is blank: treated as zero; choose zero, "
-                           "exclude or error", "blank-policy")
-        policy: MissingPolicy | None = as_word(row[c_missing], MISSING_WORDS, missing_ref, "If missing", issues,
-                                               default="zero")
-        approval = as_yes_no(row[c_approval], t.ref(i, c_approval), "Needs approval", issues)
+            issues.warning(missing_ref, issues.say("v.blank_policy", name=name), "blank-policy")
+        policy: MissingPolicy | None = as_word(row[c_missing], MISSING_WORDS, missing_ref,
+                                               _named("if_missing", issues), issues, default="zero")
+        approval = as_yes_no(row[c_approval], t.ref(i, c_approval), _named("needs_approval", issues), issues)
         desc = as_text(row[c_desc]) if c_desc is not None else ""
         if method and policy:
             out.append(Indicator(name, method, policy, approval, desc, t.ref(i, c_name)))
     if not out and not issues.errors:
-        issues.error(t.ref(0, c_name), "tblIndicators holds no indicator: add at least one row", "empty")
+        issues.error(t.ref(0, c_name), issues.say("v.no_indicators"), "empty")
     return out
 
 
@@ -93,7 +102,7 @@ def _weights(t: RawTable, indicators: list[Indicator], issues: IssueList) -> lis
         return []
     profile_cols = [j for j in range(len(t.headers)) if j != c_name]
     if not profile_cols:
-        issues.error(t.after_last_column(), "tblWeights has no profile column: add one named e.g. Default",
+        issues.error(t.after_last_column(), issues.say("v.no_profile"),
                      "no-profile")
         return []
     known = {ind.name.casefold(): ind.name for ind in indicators}
@@ -101,40 +110,40 @@ def _weights(t: RawTable, indicators: list[Indicator], issues: IssueList) -> lis
     for i in t.data_rows():
         name = as_text(t.rows[i][c_name])
         if name.casefold() not in known:
-            issues.error(t.ref(i, c_name), f"{name!r} is not an indicator of tblIndicators "
-                         f"(known: {', '.join(known.values())})", "unknown-indicator")
+            issues.error(t.ref(i, c_name), issues.say("v.weight_unknown_indicator", name=name,
+                                                      known=", ".join(known.values())), "unknown-indicator")
         elif known[name.casefold()] in rows:
-            issues.error(t.ref(i, c_name), f"indicator {name!r} has two weight rows", "duplicate")
+            issues.error(t.ref(i, c_name), issues.say("v.two_weight_rows", name=name), "duplicate")
         else:
             rows[known[name.casefold()]] = i
     for ind in indicators:
         if ind.name not in rows:
-            issues.error(t.ref(len(t.rows), c_name), f"indicator {ind.name!r} has no row in tblWeights: "
-                         "add one with its weight per profile", "missing-weight")
+            issues.error(t.ref(len(t.rows), c_name), issues.say("v.no_weight_row", name=ind.name),
+                         "missing-weight")
     profiles: list[WeightProfile] = []
     seen: set[str] = set()
     for j in profile_cols:
         pname = t.headers[j].strip()
         if header_key(pname) in seen or not pname:
-            issues.error(t.header_ref(j), f"profile name {pname!r} is blank or repeated", "duplicate")
+            issues.error(t.header_ref(j), issues.say("v.profile_name", name=pname), "duplicate")
             continue
         seen.add(header_key(pname))
         weights: dict[str, float] = {}
         for ind_name, i in rows.items():
             ref = t.ref(i, j)
-            value = as_number(t.rows[i][j], ref, f"weight of {ind_name} ({pname})", issues)
+            value = as_number(t.rows[i][j], ref, issues.say("v.weight_of", name=ind_name, profile=pname), issues)
             if value is None and t.rows[i][j] is None:
-                issues.error(ref, f"weight of {ind_name} in profile {pname} is blank: type a percentage "
-                             "(0 to leave the indicator out)", "blank-weight")
+                issues.error(ref, issues.say("v.blank_weight", name=ind_name, profile=pname),
+                             "blank-weight")
             elif value is not None and value < 0:
-                issues.error(ref, f"weight {shown(value)} is negative: weights are percentages from 0 to 100",
+                issues.error(ref, issues.say("v.negative_weight", value=shown(value)),
                              "negative-weight")
             if value is not None:
                 weights[ind_name] = value
         total = sum(weights.values())
         if len(weights) == len(rows) and abs(total - 100.0) > 1e-9:
-            issues.error(t.header_ref(j), f"weights of profile {pname} add up to {total:g}, not 100: type "
-                         "percentages (40 for 40 %) that sum to 100", "weights-sum")
+            issues.error(t.header_ref(j), issues.say("v.weights_sum", profile=pname, total=f"{total:g}"),
+                         "weights-sum")
         profiles.append(WeightProfile(pname, weights, t.header_ref(j)))
     return profiles
 
@@ -153,35 +162,35 @@ def _bands(t: RawTable, indicators: list[Indicator], issues: IssueList) -> list[
         ind_name, measure = as_text(row[c_ind]), as_text(row[c_measure])
         ind = by_name.get(ind_name.casefold())
         if ind is None:
-            issues.error(t.ref(i, c_ind), f"band for unknown indicator {ind_name!r}: use a name from "
-                         "tblIndicators", "unknown-indicator")
+            issues.error(t.ref(i, c_ind), issues.say("v.band_unknown_indicator", name=ind_name),
+                         "unknown-indicator")
             continue
         if ind.method != "banded":
-            issues.error(t.ref(i, c_ind), f"indicator {ind.name!r} is scored direct, it takes no bands: "
-                         "set its Method to banded or delete the band", "band-for-direct")
+            issues.error(t.ref(i, c_ind), issues.say("v.band_for_direct", name=ind.name),
+                         "band-for-direct")
             continue
         if not measure:
-            issues.error(t.ref(i, c_measure), "measure is blank: name the Customers column this band reads",
+            issues.error(t.ref(i, c_measure), issues.say("v.blank_measure"),
                          "blank-name")
             continue
         if owner.setdefault(measure.casefold(), ind.name) != ind.name:
-            issues.error(t.ref(i, c_measure), f"measure {measure!r} already belongs to indicator "
-                         f"{owner[measure.casefold()]!r}: each measure serves one indicator", "shared-measure")
+            issues.error(t.ref(i, c_measure), issues.say("v.shared_measure", name=measure,
+                                                         owner=owner[measure.casefold()]), "shared-measure")
             continue
-        lower = as_number(row[c_from], t.ref(i, c_from), "From", issues)
-        upper = as_number(row[c_to], t.ref(i, c_to), "To", issues)
-        points = as_number(row[c_points], t.ref(i, c_points), "Points", issues)
+        lower = as_number(row[c_from], t.ref(i, c_from), _named("from", issues), issues)
+        upper = as_number(row[c_to], t.ref(i, c_to), _named("to", issues), issues)
+        points = as_number(row[c_points], t.ref(i, c_points), _named("points", issues), issues)
         if points is None:
             if row[c_points] is None:
-                issues.error(t.ref(i, c_points), "Points is blank: type the points this band gives",
+                issues.error(t.ref(i, c_points), issues.say("v.blank_points"),
                              "blank-points")
             continue
         if points < 0:
-            issues.error(t.ref(i, c_points), f"Points {shown(points)} is negative: give 0 or more "
-                         "(lower-is-better measures give more points to their low bands)", "negative-points")
+            issues.error(t.ref(i, c_points), issues.say("v.negative_points", value=shown(points)),
+                         "negative-points")
         if lower is not None and upper is not None and lower >= upper:
-            issues.error(t.ref(i, c_from), f"band From {shown(lower)} is not below To {shown(upper)}: "
-                         "From is inclusive, To exclusive, so From must be smaller", "band-order")
+            issues.error(t.ref(i, c_from), issues.say("v.band_order", low=shown(lower), high=shown(upper)),
+                         "band-order")
             continue
         band = Band(ind.name, measure, lower, upper, points, t.ref(i, c_from))
         grouped.setdefault((ind.name, measure), []).append(band)
@@ -194,14 +203,13 @@ def _bands(t: RawTable, indicators: list[Indicator], issues: IssueList) -> list[
             continue
         own = [m for m in measures if m.indicator == ind.name]
         if not own:
-            issues.error(ind.ref, f"banded indicator {ind.name!r} has no bands in tblBands", "no-bands")
+            issues.error(ind.ref, issues.say("v.no_bands", name=ind.name), "no-bands")
             continue
         total = sum(m.max_points for m in own)
         if abs(total - 100.0) > 1e-9:
             first = own[0].bands[0].ref
             issues.error(first.with_col(t.left + c_points) if first else None,
-                         f"the best bands of indicator {ind.name!r} give {total:g} points, not 100: "
-                         "the highest Points of its measures must add up to 100", "points-sum")
+                         issues.say("v.points_sum", name=ind.name, total=f"{total:g}"), "points-sum")
     return measures
 
 
@@ -211,12 +219,12 @@ def _check_overlaps(measure: Measure, issues: IssueList) -> None:
         prev_upper = float("inf") if prev.upper is None else prev.upper
         band_lower = -float("inf") if band.lower is None else band.lower
         if band_lower < prev_upper:
-            issues.error(band.ref, f"band {_span(band)} overlaps band {_span(prev)} of the same measure "
-                         f"{measure.name!r} (row {prev.ref.row if prev.ref else '?'}): make one band's To "
-                         "equal the next band's From", "band-overlap")
+            issues.error(band.ref, issues.say("v.band_overlap", band=_span(band), other=_span(prev),
+                                              measure=measure.name, row=prev.ref.row if prev.ref else "?"),
+                         "band-overlap")
         elif band_lower > prev_upper:
-            issues.warning(band.ref, f"gap between {_span(prev)} and {_span(band)} for {measure.name!r}: "
-                           "values in it fall in no band and score 0", "band-gap")
+            issues.warning(band.ref, issues.say("v.band_gap", low=_span(prev), high=_span(band), measure=measure.name),
+                           "band-gap")
 
 
 def _span(band: Band) -> str:
@@ -239,39 +247,59 @@ def _tiers(t: RawTable, issues: IssueList) -> list[Tier]:
         row = t.rows[i]
         name = as_text(row[c_name])
         if not name or name.casefold() in seen:
-            issues.error(t.ref(i, c_name), f"tier name {name!r} is blank or repeated: names must be unique",
+            issues.error(t.ref(i, c_name), issues.say("v.tier_name", name=name),
                          "duplicate")
             continue
         seen.add(name.casefold())
-        low = as_number(row[c_min], t.ref(i, c_min), "Min score", issues)
-        share = as_number(row[c_share], t.ref(i, c_share), "Top share %", issues)
+        low = as_number(row[c_min], t.ref(i, c_min), _named("min_score", issues), issues)
+        share = as_number(row[c_share], t.ref(i, c_share), _named("top_share", issues), issues)
         if low is not None and share is not None:
             odd = c_min if _majority_scheme(t, c_min, c_share) == "share" else c_share
-            issues.error(t.ref(i, odd), f"tier {name!r} has both Min score and Top share %: fill one "
-                         "(thresholds or shares, one scheme per model)", "both-schemes")
+            issues.error(t.ref(i, odd), issues.say("v.both_schemes", name=name), "both-schemes")
         elif low is None and share is None and row[c_min] is None and row[c_share] is None:
-            issues.error(t.ref(i, c_min), f"tier {name!r} has neither Min score nor Top share %: fill one",
+            issues.error(t.ref(i, c_min), issues.say("v.no_scheme", name=name),
                          "no-scheme")
         if share is not None and not 0 < share <= 100:
-            issues.error(t.ref(i, c_share), f"Top share % {shown(share)} must be above 0 and at most 100 "
-                         "(type 20 for the top 20 %)", "share-range")
+            issues.error(t.ref(i, c_share), issues.say("v.share_range", value=shown(share)), "share-range")
         days = _follow_up_days(t, i, c_days, issues)
         color = _color(row[c_color], t, i, c_color, issues) if c_color is not None else ""
         policy = as_text(row[c_policy]) if c_policy is not None else ""
         tiers.append(Tier(name, low, share, policy, days, color, t.ref(i, c_name)))
     if not tiers and not issues.errors:
-        issues.error(t.ref(0, c_name), "tblTiers holds no tier: add at least one row", "empty")
+        issues.error(t.ref(0, c_name), issues.say("v.no_tiers"), "empty")
     _check_scheme(tiers, t, c_min, c_share, issues)
     return tiers
+
+
+def _min_coverage(t: RawTable, issues: IssueList) -> float | None:
+    """The optional model-wide Min coverage % of tblTiers: one value (the same in every row that has one)."""
+    col = require_column(t, "min_coverage", issues, required=False)
+    if col is None:
+        return None
+    found: float | None = None
+    for i in t.data_rows():
+        ref = t.ref(i, col)
+        value = as_number(t.rows[i][col], ref, _named("min_coverage", issues), issues)
+        if value is None:
+            continue
+        if not 0 <= value <= 100:
+            issues.error(ref, issues.say("v.coverage_range", value=shown(value)),
+                         "coverage-range")
+        elif found is not None and value != found:
+            issues.error(ref, issues.say("v.coverage_differs", value=shown(value), first=shown(found)),
+                         "coverage-differs")
+        else:
+            found = value
+    return found
 
 
 def _follow_up_days(t: RawTable, i: int, col: int | None, issues: IssueList) -> float | None:
     if col is None:
         return None
     ref = t.ref(i, col)
-    days = as_number(t.rows[i][col], ref, "Follow-up days", issues)
+    days = as_number(t.rows[i][col], ref, _named("follow_up_days", issues), issues)
     if days is not None and (days < 0 or not days.is_integer()):
-        issues.error(ref, f"Follow-up days {shown(days)} must be a whole number of days, 0 or more", "days")
+        issues.error(ref, issues.say("v.days", value=shown(days)), "days")
         return None
     return days
 
@@ -287,8 +315,7 @@ def _majority_scheme(t: RawTable, c_min: int, c_share: int) -> str:
 def _color(value: object, t: RawTable, i: int, col: int, issues: IssueList) -> str:
     text = as_text(value).lstrip("#").upper()
     if text and (len(text) != 6 or any(ch not in "0123456789ABCDEF" for ch in text)):
-        issues.warning(t.ref(i, col), f"Color {shown(value)} is not a hex RGB colour like 1F4E79: a default "
-                       "colour is used", "color")
+        issues.warning(t.ref(i, col), issues.say("v.color", value=shown(value)), "color")
         return ""
     return text
 
@@ -299,23 +326,21 @@ def _check_scheme(tiers: list[Tier], t: RawTable, c_min: int, c_share: int, issu
     if shares and lows:
         minority, col = (lows, c_min) if len(lows) <= len(shares) else (shares, c_share)
         issues.error(_col(minority[0], t, col),
-                     "tblTiers mixes Min score and Top share % rows: use one scheme for every tier", "mixed-schemes")
+                     issues.say("v.mixed_schemes"), "mixed-schemes")
         return
     if shares:
         for prev, cur in pairwise(shares):
             if cur.top_share is not None and prev.top_share is not None and cur.top_share <= prev.top_share:
-                issues.error(_col(cur, t, c_share), f"Top share % {shown(cur.top_share)} is not above the "
-                             f"previous tier's {shown(prev.top_share)}: shares are cumulative (20, 50, 100)",
-                             "share-order")
+                message = issues.say("v.share_order", value=shown(cur.top_share), previous=shown(prev.top_share))
+                issues.error(_col(cur, t, c_share), message, "share-order")
         last = shares[-1]
         if last.top_share is not None and last.top_share != 100:
-            issues.error(_col(last, t, c_share), f"the last Top share % is {shown(last.top_share)}, not 100: "
-                         "the last tier must take the rest of the ranking", "share-end")
+            issues.error(_col(last, t, c_share), issues.say("v.share_end", value=shown(last.top_share)),
+                         "share-end")
     for prev, cur in pairwise(lows):
         if cur.min_score is not None and prev.min_score is not None and cur.min_score >= prev.min_score:
-            issues.error(_col(cur, t, c_min), f"Min score {shown(cur.min_score)} is not below the previous "
-                         f"tier's {shown(prev.min_score)}: thresholds must decrease from the top tier down",
-                         "threshold-order")
+            message = issues.say("v.threshold_order", value=shown(cur.min_score), previous=shown(prev.min_score))
+            issues.error(_col(cur, t, c_min), message, "threshold-order")
 
 
 def _col(tier: Tier, t: RawTable, col: int) -> CellRef | None:
@@ -329,4 +354,5 @@ def read_model(tables: ModelTables) -> Model:
     profiles = _weights(tables.weights, indicators, issues)
     measures = _bands(tables.bands, indicators, issues)
     tiers = _tiers(tables.tiers, issues)
-    return Model(tuple(indicators), tuple(measures), tuple(profiles), tuple(tiers), tables.lang)
+    return Model(tuple(indicators), tuple(measures), tuple(profiles), tuple(tiers), tables.lang,
+                 _min_coverage(tables.tiers, issues))

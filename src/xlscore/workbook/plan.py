@@ -20,7 +20,10 @@ from xlscore.workbook.bookedit import (
     filter_calc_chain,
     remove_sheets,
     rename_sheet,
+    set_active_tab,
     set_full_calc_on_load,
+    set_print_titles,
+    sheet_position,
 )
 from xlscore.workbook.package import Package, SheetEntry
 from xlscore.workbook.sheetdata import OutputSheet, OutputTable
@@ -248,6 +251,12 @@ def _workbook(pkg: Package, plans: list[SheetPlan], removed: list[SheetEntry], f
             text = rename_sheet(text, plan.rel_id, plan.sheet.name)
     if removed:
         text = remove_sheets(text, [s.rel_id for s in removed])
+    for plan in plans:
+        if plan.sheet.print_title_row:
+            text = set_print_titles(text, sheet_position(text, plan.rel_id), plan.sheet.name,
+                                    plan.sheet.print_title_row)
+        if plan.sheet.active:
+            text = set_active_tab(text, sheet_position(text, plan.rel_id))
     if full_calc:
         text = set_full_calc_on_load(text)
     return text.encode(codec)

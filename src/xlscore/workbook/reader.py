@@ -63,16 +63,16 @@ def _table(source: TableReader, key: str, issues: IssueList) -> RawTable | None:
         return source.table(spec.table)
     sheet = next((s for s in source.sheet_names if s in (spec.sheet_en, spec.sheet_zh)), None)
     if sheet is None:
-        issues.error(CellRef(spec.sheet_en, 1, 1), f"sheet {spec.sheet_en!r} with the Excel Table "
-                     f"{spec.table} is missing: copy it from a template (xlscore new)", "missing-sheet")
+        expected = spec.sheet("zh" if issues.lang == "zh" else "en")
+        issues.error(CellRef(expected, 1, 1), issues.say("v.missing_sheet", sheet=expected, table=spec.table),
+                     "missing-sheet")
     else:
-        issues.error(CellRef(sheet, 1, 1), f"sheet {sheet!r} has no Excel Table named {spec.table}: select "
-                     f"the data, Insert > Table, then name it {spec.table} (Table Design > Table Name)",
+        issues.error(CellRef(sheet, 1, 1), issues.say("v.missing_table", sheet=sheet, table=spec.table),
                      "missing-table")
     return None
 
 
-def read_book(path: Path, *, extend_tables: bool = False) -> Book:
+def read_book(path: Path, messages: Lang | None = None, *, extend_tables: bool = False) -> Book:
     """Read and check everything a re-tier needs; never raises for bad content, only for bad files.
 
     Rows typed right below an input table are a warning naming their first cell; with
@@ -82,15 +82,21 @@ def read_book(path: Path, *, extend_tables: bool = False) -> Book:
     if not path.exists():
         raise UsageError(f"{path}: no such file")
     last_rows = _guard(path)
-    return read_tables(TableSource(path, last_rows), path, extend_tables=extend_tables)
+    return read_tables(TableSource(path, last_rows), path, messages, extend_tables=extend_tables)
 
 
-def read_tables(source: TableReader, path: Path, *, extend_tables: bool = False) -> Book:
-    """The model and customers from any table reader; ``path`` names the book in messages."""
-    issues = IssueList()
+def read_tables(source: TableReader, path: Path, messages: Lang | None = None, *,
+                extend_tables: bool = False) -> Book:
+    """The model and customers from any table reader; ``path`` names the book in messages.
+
+    Messages speak the book's language unless ``messages`` (``--lang``) asks for another."""
+    # a first guess from the sheet names, so that even a missing sheet is reported in the book's language
+    guess: Lang = "zh" if any(spec.sheet_zh in source.sheet_names for spec in TABLES.values()) else "en"
+    issues = IssueList(lang=messages or guess)
     tables = {key: _table(source, key, issues) for key in TABLES}
     resized = _rows_below(source, tables, issues, extend_tables)
     lang = _detect_lang(source, tables["customers"])
+    issues.lang = messages or lang  # messages from here on speak the book's language (or --lang)
     empty = Model((), (), (), (), lang)
     ind, wts, bnd, trs = (tables[k] for k in ("indicators", "weights", "bands", "tiers"))
     if ind is None or wts is None or bnd is None or trs is None:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+import numpy as np
+
 __all__ = [
     "BarChart",
     "CellValue",
@@ -59,6 +61,8 @@ class Column:
     # For a table column whose every cell holds the same structured formula: the table's
     # calculatedColumnFormula (text without "="), so Excel fills it into new rows.
     calculated: str | None = None
+    # Fill colour (hex RGB like 1F4E79) per value, None = no fill; text turns white on dark fills.
+    fills: Sequence[str | None] | np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ class FreeCell:
     value: CellValue
     bold: bool = False
     link: str | None = None
+    fill: str | None = None  # hex RGB background
 
 
 @dataclass(frozen=True)
@@ -147,4 +152,11 @@ class OutputSheet:
     chart: BarChart | SeriesChart | None = None
     freeze_row: int = 0  # rows above this one stay visible when scrolling (0 = none)
     tab_color: str | None = None
-    column_widths: dict[int, float] = field(default_factory=dict)  # 1-based column -> width
+    column_widths: dict[int, float] = field(default_factory=dict)  # 1-based column -> width (0 = hidden)
+    # Printing: the header row repeated on every page (0 = none), a footer (Excel's &-codes:
+    # &A sheet, &P page, &N pages) and whether the sheet always fits one page wide (None:
+    # only when it is narrow enough to stay readable).
+    print_title_row: int = 0
+    footer: str = ""
+    fit_width: bool | None = None
+    active: bool = False  # the book opens on this sheet

@@ -48,6 +48,7 @@ class ColumnSource:
     fmt: ColumnFormat = "general"
     links: Sequence[str | None] | None = None
     bold: bool = False
+    fills: Sequence[str | None] | np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,11 @@ def blocks_of(sheet: OutputSheet) -> list[Block]:
         headers = tuple(ColumnSource([c.header]) for c in table.columns)
         blocks.append(Block(table.row, table.col, 1, headers, f"the header of table {table.name}"))
         if table.n_rows:
-            data = tuple(ColumnSource(as_values(c.values), c.fmt, c.links) for c in table.columns)
+            data = tuple(ColumnSource(as_values(c.values), c.fmt, c.links, fills=c.fills) for c in table.columns)
             blocks.append(Block(table.row + 1, table.col, table.n_rows, data, f"table {table.name}"))
     for cell in sheet.cells:
         links = [cell.link] if cell.link else None
-        source = ColumnSource([cell.value], "general", links, cell.bold)
+        source = ColumnSource([cell.value], "general", links, cell.bold, [cell.fill] if cell.fill else None)
         blocks.append(Block(cell.row, cell.col, 1, (source,), f"cell {column_letter(cell.col)}{cell.row}"))
     return blocks
 

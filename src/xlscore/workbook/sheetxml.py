@@ -16,6 +16,7 @@ from itertools import pairwise
 from typing import IO, Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -25,12 +26,12 @@ from xlscore.workbook.refs import column_letter
 from xlscore.workbook.sheetdata import ColumnFormat, OutputSheet
 from xlscore.workbook.sheetlayout import Block, ColumnSource, blocks_of, column_widths
 from xlscore.workbook.styles import StyleBook, StyleKey
-from xlscore.workbook.xmltext import NS_MAIN, NS_REL, XML_DECL, strip_illegal
+from xlscore.workbook.xmltext import NS_MAIN, NS_REL, XML_DECL, esc_text, strip_illegal
 
 __all__ = ["FORMAT_CODES", "SheetRels", "argb", "write_array", "write_sheet"]
 
 FORMAT_CODES: dict[ColumnFormat, str] = {
-    "general": "General", "number2": "0.00", "integer": "0", "date": "mm-dd-yy",
+    "general": "General", "number2": "#,##0.00", "integer": "#,##0", "date": "mm-dd-yy",
     "percent1": "0.0%", "text": "@",
 }
 _DATETIME_CODE = "m/d/yy h:mm"
@@ -60,30 +61,53 @@ class SheetRels:
 
 @dataclass
 class _StyleAttrs:
-    """``s="n"`` attribute per (role, link) code of one column, allocated on first use."""
+    """``s="n"`` attribute per (fill, role, link) code of one column, allocated on first use.
+
+    code = (fill number * 8 + role) * 2 + link, where fill number 0 is no fill and k is the
+    k-th distinct colour of the column.
+    """
 
     source: ColumnSource
     styles: StyleBook
     cache: dict[int, str] = field(default_factory=dict)
+    palette: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.source.fills is not None:
+            distinct = pd.unique(np.asarray(self.source.fills, dtype=object))
+            self.palette = sorted(f for f in distinct if isinstance(f, str) and f)
 
     def attr(self, code: int) -> str:
         if code not in self.cache:
-            role, link = divmod(code, 2)
+            rest, link = divmod(code, 2)
+            fill, role = divmod(rest, 8)
             num_fmt = FORMAT_CODES[self.source.fmt]
             if role == DATE:
                 num_fmt = FORMAT_CODES["date"]
             elif role == DATETIME:
                 num_fmt = FORMAT_CODES["date"] if self.source.fmt == "date" else _DATETIME_CODE
-            key = StyleKey(num_fmt, self.source.bold, bool(link), role == QUOTED)
+            colour = self.palette[fill - 1] if fill else ""
+            key = StyleKey(num_fmt, self.source.bold, bool(link), role == QUOTED, colour)
             index = self.styles.index(key)
             self.cache[code] = f' s="{index}"' if index else ""
         return self.cache[code]
 
-    def piece(self, role: np.ndarray | int, link: np.ndarray | None) -> Piece:
+    def fill_codes(self, lo: int, hi: int) -> np.ndarray | None:
+        if not self.palette or self.source.fills is None:
+            return None
+        number = {colour: k + 1 for k, colour in enumerate(self.palette)}
+        codes, colours = pd.factorize(np.asarray(self.source.fills[lo:hi], dtype=object), use_na_sentinel=True)
+        lookup = np.array([number.get(c, 0) for c in colours] + [0], dtype=np.int64)  # -1 (no fill) -> 0
+        out: np.ndarray = lookup[codes]
+        return out
+
+    def piece(self, role: np.ndarray | int, link: np.ndarray | None, fill: np.ndarray | None = None) -> Piece:
         """The ``s`` attribute: one string when every cell shares it, else one per cell."""
-        if link is None and isinstance(role, int):
+        if link is None and fill is None and isinstance(role, int):
             return self.attr(role * 2)
         codes = np.asarray(role, dtype=np.int64) * 2
+        if fill is not None:
+            codes = codes + fill * 16
         if link is not None:
             codes = codes + link
         present = np.unique(codes)
@@ -105,7 +129,7 @@ def write_sheet(out: IO[bytes], sheet: OutputSheet, rels: SheetRels, styles: Sty
     attrs = {id(src): _StyleAttrs(src, styles) for b in blocks for src in b.columns}
     with _BackgroundWriter(out) as sink:
         widths = column_widths(sheet)
-        fit = sum(widths.values()) <= FIT_TO_PAGE_WIDTH
+        fit = sheet.fit_width if sheet.fit_width is not None else sum(widths.values()) <= FIT_TO_PAGE_WIDTH
         sink.write(_head(sheet, blocks, widths, fit).encode("utf-8"))
         if blocks:
             sink.write(b"<sheetData>")
@@ -117,7 +141,7 @@ def write_sheet(out: IO[bytes], sheet: OutputSheet, rels: SheetRels, styles: Sty
         else:
             sink.write(b"<sheetData/>")
         _write_hyperlinks(sink, blocks)
-        sink.write(_tail(rels, fit).encode("utf-8"))
+        sink.write(_tail(rels, fit, sheet.footer).encode("utf-8"))
 
 
 class _BackgroundWriter:
@@ -169,7 +193,7 @@ def _head(sheet: OutputSheet, blocks: list[Block], widths: dict[int, float], fit
         parts.append(f'<dimension ref="{column_letter(left)}{top}:{column_letter(right)}{bottom}"/>')
     else:
         parts.append('<dimension ref="A1"/>')
-    view = '<sheetView workbookViewId="0"'
+    view = '<sheetView tabSelected="1" workbookViewId="0"' if sheet.active else '<sheetView workbookViewId="0"'
     if sheet.freeze_row > 1:
         split = sheet.freeze_row
         view += (f'><pane ySplit="{split - 1}" topLeftCell="A{split}" activePane="bottomLeft" state="frozen"/>'
@@ -185,10 +209,12 @@ def _head(sheet: OutputSheet, blocks: list[Block], widths: dict[int, float], fit
     return "".join(parts)
 
 
-def _tail(rels: SheetRels, fit: bool) -> str:
+def _tail(rels: SheetRels, fit: bool, footer: str = "") -> str:
     setup = ' fitToWidth="1" fitToHeight="0"' if fit else ""
-    parts = ['<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+    parts = ['<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.75" header="0.3" footer="0.3"/>'
              f'<pageSetup orientation="landscape"{setup}/>']
+    if footer:
+        parts.append(f"<headerFooter><oddFooter>{esc_text(footer)}</oddFooter></headerFooter>")
     if rels.drawing:
         parts.append(f'<drawing r:id="{rels.drawing}"/>')
     if rels.tables:
@@ -227,7 +253,7 @@ def _write_rows(out: _BackgroundWriter, sheet_name: str, first: int, stop: int, 
             link = None
             if source.links is not None:
                 link = np.fromiter((x is not None for x in source.links[lo:hi]), dtype=np.int64, count=hi - lo)
-            s_attr = attrs[id(source)].piece(enc.role, link)
+            s_attr = attrs[id(source)].piece(enc.role, link, attrs[id(source)].fill_codes(lo, hi))
             if all(isinstance(p, str) for p in (s_attr, enc.t, enc.open, enc.close)):
                 cells.append(pc.binary_join_element_wise(
                     f'<c r="{letter}', rows, f'"{s_attr}{enc.t}>{enc.open}', enc.text, f"{enc.close}</c>", ""))

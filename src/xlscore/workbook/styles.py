@@ -39,6 +39,7 @@ class StyleKey:
     bold: bool = False
     link: bool = False  # hyperlink look: underlined, theme hyperlink colour
     quote: bool = False  # quotePrefix: Excel keeps the cell text when it is edited
+    fill: str = ""  # solid background, hex RGB; the text turns white on a dark one
 
 
 @dataclass
@@ -46,6 +47,7 @@ class _Xf:
     num_fmt_id: int
     font_id: int
     quote: bool
+    fill_id: int = 0
 
 
 class StyleBook:
@@ -61,6 +63,8 @@ class StyleBook:
         self._num_fmts: dict[str, int] = {}
         self._fonts: list[FontSpec] = []
         self._xfs: list[_Xf | None] = []
+        self._n_fills = 0
+        self._solid: dict[str, int] = {}  # RRGGBB of the book's plain solid fills -> fillId
         for child in root:
             name = local(child.tag)
             if name == "numFmts":
@@ -70,9 +74,13 @@ class StyleBook:
                 self._fonts = [_font_spec(el) for el in child]
             elif name == "cellXfs":
                 self._xfs = [_xf_of(el) for el in child]
+            elif name == "fills":
+                self._n_fills = len(child)
+                self._solid.update({rgb: i for i, el in enumerate(child) if (rgb := _solid_rgb(el))})
         self._new_num_fmts: list[tuple[int, str]] = []
         self._new_fonts: list[FontSpec] = []
         self._new_xfs: list[_Xf] = []
+        self._new_fills: dict[str, int] = {}  # RRGGBB -> fillId
         self._cache: dict[StyleKey, int] = {}
         if not self._fonts:
             self._new_fonts.append(_DEFAULT_FONT)
@@ -83,7 +91,7 @@ class StyleBook:
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self._new_num_fmts or self._new_fonts or self._new_xfs)
+        return bool(self.created or self._new_num_fmts or self._new_fonts or self._new_xfs or self._new_fills)
 
     def index(self, key: StyleKey) -> int:
         """The cellXfs index for ``key``; 0 (the default) for plain General cells."""
@@ -93,7 +101,9 @@ class StyleBook:
         if key == StyleKey():
             self._cache[key] = 0
             return 0
-        want = _Xf(self._num_fmt_id(key.num_fmt), self._font_id(key.bold, key.link), key.quote)
+        white = bool(key.fill) and _is_dark(key.fill)
+        want = _Xf(self._num_fmt_id(key.num_fmt), self._font_id(key.bold, key.link, white), key.quote,
+                   self._fill_id(key.fill))
         for i, xf in enumerate(self._xfs):
             if xf == want:
                 self._cache[key] = i
@@ -113,13 +123,26 @@ class StyleBook:
         self._new_num_fmts.append((new_id, code))
         return new_id
 
-    def _font_id(self, bold: bool, link: bool) -> int:
+    def _fill_id(self, rgb: str) -> int:
+        """A solid fill of ``rgb``: fills are appended after the book's own (ids from there)."""
+        if not rgb:
+            return 0
+        rgb = rgb.upper().lstrip("#")[-6:]
+        if rgb in self._solid:
+            return self._solid[rgb]
+        if rgb not in self._new_fills:
+            self._new_fills[rgb] = max(2, self._n_fills) + len(self._new_fills)
+        return self._new_fills[rgb]
+
+    def _font_id(self, bold: bool, link: bool, white: bool = False) -> int:
         base = dict(self._fonts[0])
         if bold:
             base["b"] = ()
         if link:
             base["u"] = ()
             base["color"] = _HYPERLINK_COLOR[1]
+        if white:
+            base["color"] = (("rgb", "FFFFFFFF"),)
         spec = tuple(sorted(base.items()))
         for i, font in enumerate(self._fonts):
             if font == spec:
@@ -139,6 +162,13 @@ class StyleBook:
         if self._new_fonts:
             items = "".join(_font_xml(spec, p) for spec in self._new_fonts)
             text = self._append(text, "fonts", items, len(self._new_fonts))
+        if self._new_fills:
+            items = "".join(f'<{p}fill><{p}patternFill patternType="solid"><{p}fgColor rgb="FF{rgb}"/>'
+                            f'<{p}bgColor indexed="64"/></{p}patternFill></{p}fill>' for rgb in self._new_fills)
+            required = (f'<{p}fill><{p}patternFill patternType="none"/></{p}fill>',
+                        f'<{p}fill><{p}patternFill patternType="gray125"/></{p}fill>')
+            items = "".join(required[self._n_fills:]) + items  # the two fills the format requires come first
+            text = self._append(text, "fills", items, len(self._new_fills) + max(0, 2 - self._n_fills))
         if self._new_xfs:
             items = "".join(_xf_xml(xf, p) for xf in self._new_xfs)
             text = self._append(text, "cellXfs", items, len(self._new_xfs))
@@ -174,11 +204,11 @@ def _font_spec(el: Element) -> FontSpec:
 
 def _xf_of(el: Element) -> _Xf | None:
     """An xf xlscore could reuse; None when it carries anything beyond our few attributes."""
-    if len(el) or attr(el, "fillId", "0") != "0" or attr(el, "borderId", "0") != "0" or attr(el, "xfId", "0") != "0":
+    if len(el) or attr(el, "borderId", "0") != "0" or attr(el, "xfId", "0") != "0":
         return None
     try:
         return _Xf(int(attr(el, "numFmtId", "0")), int(attr(el, "fontId", "0")),
-                   attr(el, "quotePrefix", "0") in ("1", "true"))
+                   attr(el, "quotePrefix", "0") in ("1", "true"), int(attr(el, "fillId", "0")))
     except ValueError:
         return None
 
@@ -197,7 +227,32 @@ def _xf_xml(xf: _Xf, p: str) -> str:
     extra = ' applyNumberFormat="1"' if xf.num_fmt_id else ""
     extra += ' applyFont="1"' if xf.font_id else ""
     extra += ' quotePrefix="1"' if xf.quote else ""
-    return f'<{p}xf numFmtId="{xf.num_fmt_id}" fontId="{xf.font_id}" fillId="0" borderId="0" xfId="0"{extra}/>'
+    extra += ' applyFill="1"' if xf.fill_id else ""
+    return (f'<{p}xf numFmtId="{xf.num_fmt_id}" fontId="{xf.font_id}" fillId="{xf.fill_id}" borderId="0" '
+            f'xfId="0"{extra}/>')
+
+
+def _solid_rgb(fill: Element) -> str:
+    """RRGGBB of a fill that is exactly a solid pattern of one rgb colour (as xlscore writes), else ''."""
+    pattern = next(iter(fill), None)
+    if pattern is None or local(pattern.tag) != "patternFill" or attr(pattern, "patternType") != "solid":
+        return ""
+    colours = {local(c.tag): c for c in pattern}
+    fg = colours.get("fgColor")
+    if fg is None or set(colours) - {"fgColor", "bgColor"} or len(fg.attrib) != 1:
+        return ""
+    rgb = attr(fg, "rgb").upper()
+    return rgb[-6:] if len(rgb) == 8 and rgb.startswith("FF") else ""
+
+
+def _is_dark(rgb: str) -> bool:
+    """Whether white text reads better than black on ``rgb`` (relative luminance below ~0.4)."""
+    hexa = rgb.lstrip("#")[-6:]
+    try:
+        r, g, b = (int(hexa[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    except ValueError:
+        return False
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45
 
 
 _DEFAULT_FONT: FontSpec = (("color", (("theme", "1"),)), ("family", (("val", "2"),)),
