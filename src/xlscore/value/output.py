@@ -1,0 +1,32 @@
+"""The predictions file: CSV (dates as YYYY-MM-DD) or Parquet, one row per customer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from xlscore.errors import UsageError
+from xlscore.workbook.atomic import temp_file_for
+
+__all__ = ["write_predictions"]
+
+
+def write_predictions(table: pd.DataFrame, path: Path) -> None:
+    """Written to a temporary file beside ``path`` and moved into place, so a failure leaves no half file."""
+    try:
+        with temp_file_for(path) as temp:
+            _write(table, path, temp)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write the predictions ({exc})") from exc
+
+
+def _write(table: pd.DataFrame, path: Path, temp: Path) -> None:
+    if path.suffix.lower() == ".parquet":
+        table.to_parquet(temp, index=False)
+    else:
+        frame = table.copy()
+        for name in ("First purchase", "Last purchase"):
+            frame[name] = pd.to_datetime(frame[name]).dt.strftime("%Y-%m-%d")
+        frame.to_csv(temp, index=False, float_format="%.10g")
+    temp.replace(path)
