@@ -21,6 +21,7 @@ from xlscore.value.fitting import Fit, maximise
 __all__ = ["BGNBD", "conditional_expected", "expected_count_distribution", "fit_bgnbd", "p_alive"]
 
 Array = NDArray[np.float64]
+_POINT_MASS = 1e5  # a + b beyond which the dropout probability is all but fixed
 
 
 @dataclass(frozen=True)
@@ -98,13 +99,28 @@ def conditional_expected(m: BGNBD, t: float | Array, x: Array, t_x: Array, T: Ar
     t = np.asarray(t, dtype=np.float64)
     c = m.a + m.b + x - 1
     z = t / (m.alpha + T + t)
-    tail = np.exp((m.a - 1) * np.log1p(-z)) * hyp2f1(m.a + m.b - 1 - m.r, m.a - 1, c, z)
-    if abs(m.a - 1) < 1e-9:  # the a → 1 limit of (1 − tail) / (a − 1)
-        inner: Array = -np.log1p(-z) * c
-    else:
-        inner = c / (m.a - 1) * (1.0 - tail)
+    with np.errstate(all="ignore"):
+        tail = np.exp((m.a - 1) * np.log1p(-z)) * hyp2f1(m.a + m.b - 1 - m.r, m.a - 1, c, z)
+        if abs(m.a - 1) < 1e-9:  # the a → 1 limit of (1 − tail) / (a − 1)
+            inner: Array = -np.log1p(-z) * c
+        else:
+            inner = c / (m.a - 1) * (1.0 - tail)
+    inner = np.broadcast_to(inner, np.broadcast(x, T, t).shape).copy()
+    bad = ~np.isfinite(inner)
+    if bad.any() and m.a + m.b > _POINT_MASS:
+        inner[bad] = np.broadcast_to(_fixed_p_inner(m, t, x, T), inner.shape)[bad]
     result: Array = inner / (1.0 + _odds_dead(m, x, t_x, T))
     return result
+
+
+def _fixed_p_inner(m: BGNBD, t: Array, x: Array, T: Array) -> Array:
+    """The a, b → ∞ limit, where Beta(a, b) is a point mass at p = a / (a + b) and 2F1 cannot be evaluated.
+
+    Alive with λ ~ Gamma(r + x, α + T), a customer then buys (1 − e^(−λ p t)) / p in the next t.
+    """
+    p = m.a / (m.a + m.b)
+    out: Array = (1.0 - np.exp((m.r + x) * (np.log(m.alpha + T) - np.log(m.alpha + T + p * t)))) / p
+    return out
 
 
 def expected_count_distribution(m: BGNBD, T: Array, weights: Array, top: int) -> Array:
