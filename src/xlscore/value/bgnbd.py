@@ -16,11 +16,12 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import betaln, gammaln, hyp2f1, psi
 
-from xlscore.value.fitting import Fit, maximise
+from xlscore.value.fitting import Fit, dot, maximise
 
 __all__ = ["BGNBD", "conditional_expected", "expected_count_distribution", "fit_bgnbd", "p_alive"]
 
 Array = NDArray[np.float64]
+_SAMPLE = 50_000  # customers in the first, rough fit of a big data set
 _POINT_MASS = 1e5  # a + b beyond which the dropout probability is all but fixed
 
 
@@ -36,40 +37,94 @@ class BGNBD:
         return {"r": self.r, "alpha": self.alpha, "a": self.a, "b": self.b, **self.fit.as_dict()}
 
 
-def _terms(params: Array, x: Array, t_x: Array, T: Array) -> tuple[Array, Array, Array]:
-    """The pieces of the per-customer log-likelihood: ln A1 + ln A2, ln A3, ln A4 (−inf for x = 0)."""
+class _Values:
+    """A column as its distinct values and, per row, the position of its value among them."""
+
+    def __init__(self, column: Array) -> None:
+        self.unique, self.index = np.unique(column, return_inverse=True)
+
+
+class Patterns:
+    """Customer summaries prepared for the likelihood.
+
+    Functions of x, t_x or T alone are evaluated once per distinct value; the terms of the
+    customers without a repeat purchase are sums over distinct T, so only repeat buyers cost a
+    few operations each. A million customers then cost little more than their repeat buyers.
+    """
+
+    def __init__(self, x: Array, t_x: Array, T: Array, weights: Array) -> None:
+        ux, ut, uT = _Values(x), _Values(t_x), _Values(T)
+        self.ux, self.ut, self.uT = ux.unique, ut.unique, uT.unique
+        self.total = float(weights.sum())
+        self.w_by_x = np.bincount(ux.index, weights=weights, minlength=len(self.ux))
+        self.w_by_T = np.bincount(uT.index, weights=weights, minlength=len(self.uT))
+        self.wx_by_T = np.bincount(uT.index, weights=weights * x, minlength=len(self.uT))
+        repeat = x > 0
+        self.x_r, self.w_r = x[repeat], weights[repeat]
+        self.ix_r, self.it_r, self.iT_r = ux.index[repeat], ut.index[repeat], uT.index[repeat]
+
+
+def log_likelihood_patterns(params: Array, d: Patterns) -> tuple[float, Array]:
+    """The total log-likelihood and its gradient with respect to the log of each parameter.
+
+    Per customer ln L = ln A1 + ln A2 + ln A3 + softplus(ln A4 − ln A3), the last term only for
+    repeat buyers; w4 = sigmoid(ln A4 − ln A3) is the weight of the "dropped out at t_x" branch.
+    """
     r, alpha, a, b = params
-    head = (gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-            + gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x))
-    ln_a3 = -(r + x) * np.log(alpha + T)
-    repeat = x > 0
-    ln_a4 = np.full_like(x, -np.inf)
-    xr = x[repeat]
-    ln_a4[repeat] = np.log(a) - np.log(b + xr - 1) - (r + xr) * np.log(alpha + t_x[repeat])
-    return head, ln_a3, ln_a4
+    ux = d.ux
+    ln_aT = np.log(alpha + d.uT)
+    inv_aT = 1.0 / (alpha + d.uT)
+    ln_at = np.log(alpha + d.ut)
+    inv_at = 1.0 / (alpha + d.ut)
+    safe_b1 = np.where(ux > 0, b + ux - 1, 1.0)
+    rx = r + d.x_r
+    gap = ln_at[d.it_r] - ln_aT[d.iT_r]
+    dd = np.log(a) - np.log(safe_b1)[d.ix_r] - rx * gap
+    e = np.exp(-np.abs(dd))
+    softplus = np.maximum(dd, 0.0) + np.log1p(e)
+    w4 = np.where(dd >= 0, 1.0, e) / (1.0 + e)
+    ww4 = d.w_r * w4
+    sum_ln_a3 = -(r * dot(d.w_by_T, ln_aT) + dot(d.wx_by_T, ln_aT))
+    head_x = gammaln(r + ux) + gammaln(b + ux) - gammaln(a + b + ux)
+    ll = (dot(d.w_by_x, head_x) + d.total * (r * np.log(alpha) - gammaln(r) + gammaln(a + b) - gammaln(b))
+          + sum_ln_a3 + dot(d.w_r, softplus))
+    psi_abx = psi(a + b + ux)
+    d_r = dot(d.w_by_x, psi(r + ux)) + d.total * (np.log(alpha) - psi(r)) - dot(d.w_by_T, ln_aT) - dot(ww4, gap)
+    d_alpha = (d.total * r / alpha - r * dot(d.w_by_T, inv_aT) - dot(d.wx_by_T, inv_aT)
+               - dot(ww4 * rx, inv_at[d.it_r] - inv_aT[d.iT_r]))
+    d_a = dot(d.w_by_x, psi(a + b) - psi_abx) + float(ww4.sum()) / a
+    d_b = dot(d.w_by_x, psi(a + b) + psi(b + ux) - psi(b) - psi_abx) - dot(ww4, (1.0 / safe_b1)[d.ix_r])
+    grad = np.array([d_r, d_alpha, d_a, d_b], dtype=np.float64) * params
+    return float(ll), grad
 
 
 def log_likelihood(params: Array, x: Array, t_x: Array, T: Array, weights: Array) -> tuple[float, Array]:
-    """The total log-likelihood and its gradient with respect to the log of each parameter."""
-    r, alpha, a, b = params
-    head, ln_a3, ln_a4 = _terms(params, x, t_x, T)
-    tail = np.logaddexp(ln_a3, ln_a4)
-    w3 = np.exp(ln_a3 - tail)
-    w4 = 1.0 - w3
-    safe_bx = np.where(x > 0, b + x - 1, 1.0)
-    d_r = psi(r + x) - psi(r) + np.log(alpha) - w3 * np.log(alpha + T) - w4 * np.log(alpha + t_x)
-    d_alpha = r / alpha - (r + x) * (w3 / (alpha + T) + w4 / (alpha + t_x))
-    d_a = psi(a + b) - psi(a + b + x) + w4 / a
-    d_b = psi(a + b) + psi(b + x) - psi(b) - psi(a + b + x) - w4 / safe_bx
-    grad = np.array([weights @ d for d in (d_r, d_alpha, d_a, d_b)]) * params
-    return float(weights @ (head + tail)), grad
+    """The total log-likelihood of customer summaries and its gradient in the log parameters."""
+    return log_likelihood_patterns(params, Patterns(x, t_x, T, weights))
 
 
-def fit_bgnbd(x: Array, t_x: Array, T: Array, weights: Array) -> BGNBD:
-    """Maximum-likelihood estimates from (possibly weighted, de-duplicated) customer summaries."""
+def compress(x: Array, t_x: Array, T: Array) -> tuple[Array, Array, Array, Array]:
+    """Identical (x, t_x, T) rows once, with their counts: the likelihood only needs each pattern once."""
+    parts = [np.unique(c, return_inverse=True)[1].astype(np.int64) for c in (x, t_x, T)]
+    key = (parts[0] * (int(parts[1].max()) + 1) + parts[1]) * (int(parts[2].max()) + 1) + parts[2]
+    _, first, counts = np.unique(key, return_index=True, return_counts=True)
+    return x[first], t_x[first], T[first], counts.astype(np.float64)
+
+
+def fit_bgnbd(x: Array, t_x: Array, T: Array, weights: Array | None = None, *, seed: int = 0) -> BGNBD:
+    """Maximum-likelihood estimates from customer summaries (``weights`` counts customers per row).
+
+    Many customers: a fit on a random 50,000 first, whose estimates start the fit on all of them.
+    """
+    if weights is None:
+        x, t_x, T, weights = compress(x, t_x, T)
     start = np.array([1.0, max(float(np.average(T, weights=weights)), 1e-3), 1.0, 1.0])
-    fit, params = maximise(lambda p: log_likelihood(p, x, t_x, T, weights), start, "BG/NBD",
-                           round(float(weights.sum())))
+    if len(x) > _SAMPLE:
+        pick = np.random.default_rng(seed).choice(len(x), _SAMPLE, replace=False, p=weights / weights.sum())
+        sample = Patterns(x[pick], t_x[pick], T[pick], np.ones(_SAMPLE))
+        _, start = maximise(lambda p: log_likelihood_patterns(p, sample), start, "BG/NBD", _SAMPLE)
+    data = Patterns(x, t_x, T, weights)
+    fit, params = maximise(lambda p: log_likelihood_patterns(p, data), start, "BG/NBD", round(data.total))
     r, alpha, a, b = (float(v) for v in params)
     return BGNBD(r, alpha, a, b, fit)
 
@@ -100,7 +155,7 @@ def conditional_expected(m: BGNBD, t: float | Array, x: Array, t_x: Array, T: Ar
     c = m.a + m.b + x - 1
     z = t / (m.alpha + T + t)
     with np.errstate(all="ignore"):
-        tail = np.exp((m.a - 1) * np.log1p(-z)) * hyp2f1(m.a + m.b - 1 - m.r, m.a - 1, c, z)
+        tail = np.exp((m.a - 1) * np.log1p(-z)) * _hyp2f1_shared(m.a + m.b - 1 - m.r, m.a - 1, c, z)
         if abs(m.a - 1) < 1e-9:  # the a → 1 limit of (1 − tail) / (a − 1)
             inner: Array = -np.log1p(-z) * c
         else:
@@ -111,6 +166,18 @@ def conditional_expected(m: BGNBD, t: float | Array, x: Array, t_x: Array, T: Ar
         inner[bad] = np.broadcast_to(_fixed_p_inner(m, t, x, T), inner.shape)[bad]
     result: Array = inner / (1.0 + _odds_dead(m, x, t_x, T))
     return result
+
+
+def _hyp2f1_shared(A: float, B: float, c: Array, z: Array) -> Array:
+    """2F1(A, B; c; z) evaluated once per distinct (c, z) pair: c follows x and z follows T, so a million
+    customers share far fewer pairs."""
+    c, z = np.broadcast_arrays(np.asarray(c, dtype=np.float64), np.asarray(z, dtype=np.float64))
+    if c.size < 1000:
+        small: Array = hyp2f1(A, B, c, z)
+        return small
+    pairs, index = np.unique(c.ravel() + 1j * z.ravel(), return_inverse=True)
+    out: Array = hyp2f1(A, B, pairs.real, pairs.imag)[index].reshape(c.shape)
+    return out
 
 
 def _fixed_p_inner(m: BGNBD, t: Array, x: Array, T: Array) -> Array:
@@ -141,6 +208,6 @@ def expected_count_distribution(m: BGNBD, T: Array, weights: Array, top: int) ->
         if k > 0:
             prob += np.exp(betaln(m.a + 1, m.b + k - 1) - ln_beta) * (1.0 - np.exp(ln_p0) * partial)
         partial = partial + np.exp(ln_nb)
-        out[k] = float(weights @ prob)
+        out[k] = dot(weights, prob)
     out[top] = float(weights.sum()) - float(out[:top].sum())
     return out

@@ -115,13 +115,6 @@ def _check_supports_fit(summary: OrderSummary, where: str) -> None:
                        f"{MIN_REPEAT_BUYERS} repeat buyers are needed to fit the purchase and spend models")
 
 
-def _compress(x: Array, t_x: Array, T: Array) -> tuple[Array, Array, Array, Array]:
-    """Identical (x, t_x, T) rows once, with their counts: the likelihood only needs each pattern once."""
-    stacked = np.stack([x, t_x, T], axis=1)
-    unique, counts = np.unique(stacked, axis=0, return_counts=True)
-    return unique[:, 0].copy(), unique[:, 1].copy(), unique[:, 2].copy(), counts.astype(np.float64)
-
-
 def _discounted_purchases(m: BGNBD, s: Settings, x: Array, t_x: Array, T: Array) -> Array:
     """Σ over steps of the expected purchases in the step, discounted to the as-of date at the step's end."""
     steps = max(1, min(int(np.ceil(s.horizon)), _MAX_DISCOUNT_STEPS))
@@ -150,7 +143,7 @@ def run_models(summary: OrderSummary, settings: Settings, where: str,
     t_x = summary.recency_days / unit
     T = summary.tenure_days / unit
     stage("fitting BG/NBD")
-    bg = fit_bgnbd(*_compress(x, t_x, T))
+    bg = fit_bgnbd(x, t_x, T)
     stage("fitting Gamma-Gamma")
     gg = fit_gamma_gamma(x, summary.mean_repeat)
     stage("predicting")
