@@ -24,6 +24,7 @@ EXTENSIONS: tuple[str, ...] = (
     "xlscore.history.overrides:OVERRIDES_STAGE",  # before history: movement uses the final tier
     "xlscore.history.stage:HISTORY_STAGE",
     "xlscore.classify.extension:CLASSIFICATION",  # after overrides: classes use the final tier
+    "xlscore.value.extension:VALUE_STAGE",  # the Value sheets of a refit that measures came from
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,7 +20,7 @@ Objective = Callable[[Array], tuple[float, Array]]  # params -> (log-likelihood,
 _LOG_BOUND = 20.0  # parameters stay within e^±20: beyond that the data say nothing about them
 
 
-def dot(a: Array, b: Array) -> float:
+def dot(a: NDArray[Any], b: NDArray[Any]) -> float:
     """Σ a·b without BLAS: its threads make a vector dot product a hundred times slower on a busy machine."""
     return float(np.multiply(a, b).sum())
 

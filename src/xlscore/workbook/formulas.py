@@ -68,6 +68,10 @@ def live_sheets(analysis: Analysis, today: date) -> list[OutputSheet]:
     if result is None or book.source is None or book.columns is None:
         raise WorkbookError("live formulas need a scored book read from its tables")
     model, lang = book.model, book.lang
+    outside = [name for name in model.measure_columns if name not in book.columns.positions]
+    if outside:
+        raise WorkbookError(f"measures {', '.join(map(repr, outside))} come from tblValue, not tblCustomers: live "
+                            "formulas read only tblCustomers; re-tier without --live")
     values_sheet = scoring_sheet(model, result, lang, analysis.extra_columns)
     values_table = values_sheet.tables[0]
     keys = _column_keys(model, values_table, [c.header for c in analysis.extra_columns],

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pandas as pd
 
 from xlscore.errors import UsageError
 from xlscore.issues import IssueList
 from xlscore.model import Model
+from xlscore.value.columns import wanted_columns
 from xlscore.workbook.customers_reader import CustomerColumns, read_customers
 from xlscore.workbook.layout import HEADERS, TABLES, Lang, header_key
 from xlscore.workbook.model_reader import ModelTables, read_model
@@ -41,6 +42,7 @@ class Book:
     lang: Lang
     issues: IssueList = field(default_factory=IssueList)
     source: TableReader | None = None  # for extensions that read optional tables of their own
+    extras: dict[str, Any] = field(default_factory=dict)  # what reading found for extensions (e.g. a value fit)
 
     @property
     def sheet_names(self) -> list[str]:
@@ -91,8 +93,16 @@ def read_tables(source: TableReader, path: Path) -> Book:
     customers_table = tables["customers"]
     if customers_table is None:
         return Book(path, model, pd.DataFrame(), None, lang, issues, source)
-    frame, columns = read_customers(customers_table, model, issues)
-    return Book(path, model, frame, columns, lang, issues, source)
+    extras: dict[str, Any] = {}
+    joined = None
+    if wanted_columns(model.measure_columns, customers_table):
+        from xlscore.value.join import joined_measures  # the fit libraries load only for books that use it
+
+        value = joined_measures(source, model.measure_columns, customers_table, issues)
+        if value is not None:
+            extras["value"], joined = value, value.frame
+    frame, columns = read_customers(customers_table, model, issues, joined)
+    return Book(path, model, frame, columns, lang, issues, source, extras)
 
 
 def _guard(path: Path) -> None:
