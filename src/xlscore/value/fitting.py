@@ -59,7 +59,7 @@ def maximise(objective: Objective, start: Array, what: str, customers: int) -> t
         raise FitError(f"{what}: the log-likelihood cannot be evaluated on these data")
     bounds = [(-_LOG_BOUND, _LOG_BOUND)] * len(start)
     result = minimize(negative, x0, jac=True, method="L-BFGS-B", bounds=bounds,
-                      options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-7})
+                      options={"maxiter": 2000, "ftol": 1e-11, "gtol": 1e-7})
     params = np.exp(result.x)
     at_bound = bool(np.any(np.abs(result.x) >= _LOG_BOUND - 1e-6))
     converged = bool(result.success) and not at_bound

@@ -64,6 +64,12 @@ class OrderData:
     rows: int
 
 
+def _connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # xlscore draws its own progress line
+    return con
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -83,7 +89,7 @@ def file_orders(path: Path) -> OrderData:
     """A CSV or Parquet order log; bad dates and amounts are refused with a count and the first example."""
     if not path.exists():
         raise UsageError(f"{path}: no such file")
-    con = duckdb.connect()
+    con = _connect()
     literal = "'" + str(path).replace("'", "''") + "'"
     suffix = path.suffix.lower()
     try:
@@ -114,17 +120,18 @@ def file_orders(path: Path) -> OrderData:
         ("amt IS NULL OR NOT isfinite(amt)", "a_raw", f"an {amt} that is not a number",
          "write plain numbers such as 1234.5"),
     ]
-    for condition, raw, what, fix in checks:
-        try:
-            count, example = con.execute(
-                f"SELECT count(*), any_value(CAST({raw} AS VARCHAR)) FROM typed WHERE {condition}").fetchone() \
-                or (0, None)
-        except duckdb.Error as exc:
-            raise OrdersError(f"{path.name}: cannot read the order log ({exc})") from exc
+    parts = ", ".join(f"count(*) FILTER (WHERE {c}), any_value(CAST({raw} AS VARCHAR)) FILTER (WHERE {c})"
+                      for c, raw, _, _ in checks)
+    try:  # one pass over the file for every check
+        scan = con.execute(f"SELECT count(*), {parts} FROM typed").fetchone() or (0, *(0, None) * len(checks))
+    except duckdb.Error as exc:
+        raise OrdersError(f"{path.name}: cannot read the order log ({exc})") from exc
+    for k, (_, _, what, fix) in enumerate(checks):
+        count, example = scan[1 + 2 * k], scan[2 + 2 * k]
         if count:
             raise OrdersError(f"{path.name}: {count} order rows have {what} (e.g. {shown(example)}): {fix}")
     con.execute("CREATE VIEW orders AS SELECT cid, d, amt FROM typed")
-    rows = int((con.execute("SELECT count(*) FROM raw").fetchone() or (0,))[0])
+    rows = int(scan[0])
     return OrderData(con, path.name, rows)
 
 
@@ -163,7 +170,7 @@ def book_orders(table: RawTable, issues: IssueList) -> OrderData | None:
         return None
     frame = pd.DataFrame({"cid": pd.Series(ids, dtype=object), "d": pd.to_datetime(pd.Series(days)),
                           "amt": np.asarray(amounts, dtype=np.float64)})
-    con = duckdb.connect()
+    con = _connect()
     con.register("orders_frame", frame)
     con.execute("CREATE VIEW orders AS SELECT CAST(cid AS VARCHAR) AS cid, CAST(d AS DATE) AS d, amt "
                 "FROM orders_frame")
@@ -195,7 +202,7 @@ class OrderSummary:
     rows_used: int
     rows_after: int  # orders after the as-of date (ignored, or in the holdout)
     first_date: date | None
-    last_date: date | None  # the last order date in the whole log
+    last_date: date | None  # the last purchase up to the as-of date (first_date: the first)
 
 
 def latest_date(data: OrderData) -> date:
@@ -206,29 +213,30 @@ def latest_date(data: OrderData) -> date:
 
 
 def summarise(data: OrderData, as_of: date, holdout_end: date | None) -> OrderSummary:
-    """Per customer: first and last purchase, purchase days, mean repeat amount, last-12-month figures."""
-    con = data.con
-    year_ago = one_year_before(as_of)
-    params = {"as_of": as_of, "year_ago": year_ago, "hold": holdout_end or as_of}
-    frame = con.execute("""
+    """Per customer: first and last purchase, purchase days, mean repeat amount, last-12-month figures.
+
+    One pass over the log: purchase days up to the holdout end (or the as-of date), then one row per
+    customer with a purchase up to the as-of date.
+    """
+    params = {"as_of": as_of, "year_ago": one_year_before(as_of), "hold": holdout_end or as_of}
+    frame = data.con.execute("""
         WITH days AS (
-            SELECT cid, d, sum(amt) AS amt FROM orders WHERE d <= $as_of GROUP BY cid, d),
+            SELECT cid, d, sum(amt) AS amt, count(*) AS lines FROM orders WHERE d <= $hold GROUP BY cid, d),
         c AS (
-            SELECT cid, min(d) AS first, max(d) AS last, count(*) AS n, sum(amt) AS total,
-                   arg_min(amt, d) AS first_amt,
-                   count(*) FILTER (WHERE d > $year_ago) AS n12,
-                   coalesce(sum(amt) FILTER (WHERE d > $year_ago), 0) AS rev12
-            FROM days GROUP BY cid),
-        h AS (
-            SELECT cid, count(DISTINCT d) AS hn FROM orders WHERE d > $as_of AND d <= $hold GROUP BY cid)
-        SELECT c.cid, c.first, c.last, c.n, date_diff('day', c.first, c.last) AS rec,
-               date_diff('day', c.first, $as_of) AS ten,
-               CASE WHEN c.n > 1 THEN (c.total - c.first_amt) / (c.n - 1) END AS mean_repeat,
-               c.n12, c.rev12, coalesce(h.hn, 0) AS hn
-        FROM c LEFT JOIN h USING (cid) ORDER BY c.cid
+            SELECT cid, min(d) AS first, max(d) FILTER (WHERE d <= $as_of) AS last,
+                   count(*) FILTER (WHERE d <= $as_of) AS n, sum(amt) FILTER (WHERE d <= $as_of) AS total,
+                   arg_min(amt, d) AS first_amt, sum(lines) FILTER (WHERE d <= $as_of) AS lines,
+                   count(*) FILTER (WHERE d > $year_ago AND d <= $as_of) AS n12,
+                   coalesce(sum(amt) FILTER (WHERE d > $year_ago AND d <= $as_of), 0) AS rev12,
+                   count(*) FILTER (WHERE d > $as_of) AS hn
+            FROM days GROUP BY cid)
+        SELECT cid, first, last, n, date_diff('day', first, last) AS rec, date_diff('day', first, $as_of) AS ten,
+               CASE WHEN n > 1 THEN (total - first_amt) / (n - 1) END AS mean_repeat, n12, rev12, hn, lines,
+               min(first) OVER () AS first_all, max(last) OVER () AS last_all
+        FROM c WHERE n > 0 ORDER BY cid
     """, params).fetchnumpy()
-    stats = con.execute("SELECT count(*) FILTER (WHERE d <= $as_of), count(*) FILTER (WHERE d > $as_of), "
-                        "min(d), max(d) FROM orders", {"as_of": as_of}).fetchone() or (0, 0, None, None)
+    used = int(np.asarray(frame["lines"], dtype=np.float64).sum())
+    empty = len(frame["cid"]) == 0
     return OrderSummary(
         ids=np.asarray(frame["cid"], dtype=object),
         first=np.asarray(frame["first"], dtype="datetime64[D]"),
@@ -240,7 +248,11 @@ def summarise(data: OrderData, as_of: date, holdout_end: date | None) -> OrderSu
         orders_12m=np.asarray(frame["n12"], dtype=np.int64),
         revenue_12m=np.asarray(frame["rev12"], dtype=np.float64),
         holdout_purchases=np.asarray(frame["hn"], dtype=np.int64) if holdout_end else None,
-        rows_used=int(stats[0]), rows_after=int(stats[1]),
-        first_date=stats[2], last_date=stats[3],
+        rows_used=used, rows_after=data.rows - used,
+        first_date=None if empty else _as_date(frame["first_all"][0]),
+        last_date=None if empty else _as_date(frame["last_all"][0]),
     )
 
+
+def _as_date(value: Any) -> date:
+    return date.fromisoformat(str(value)[:10])
