@@ -24,9 +24,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from processes import machine, run  # noqa: E402
+from processes import machine, run  # beside this script
 
 START = date(2023, 1, 2)
 DAYS = 3 * 364

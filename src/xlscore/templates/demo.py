@@ -15,10 +15,12 @@ from openpyxl import Workbook
 
 from xlscore.templates.build import build_template, customer_headers, fill_table
 from xlscore.templates.content import content
+from xlscore.value.template import demo_orders, fill_orders
 from xlscore.workbook.layout import TABLES, Lang
 
 __all__ = ["demo_rows", "write_demo_book"]
 
+_DEMO_TODAY = date(2026, 11, 1)
 _OWNERS = ("Alice Chen", "Bruno Silva", "Chloe Martin", "David Okafor", "Eva Novak")
 _OWNERS_ZH = ("王芳", "李强", "张伟", "刘洋", "陈静")
 _NAMES = ("Northwind", "Contoso", "Fabrikam", "Tailspin", "Litware", "Adatum", "Proseware", "Wingtip",
@@ -32,7 +34,7 @@ def demo_rows(n: int, seed: int, lang: Lang = "en", today: date | None = None) -
     """n customer rows in template column order."""
     rng = np.random.default_rng(seed)
     c = content(lang)
-    today = today or date(2026, 11, 1)
+    today = today or _DEMO_TODAY
     names, kinds = (_NAMES, _KINDS) if lang == "en" else (_NAMES_ZH, _KINDS_ZH)
     owners = _OWNERS if lang == "en" else _OWNERS_ZH
     yes, no = ("yes", "no") if lang == "en" else ("是", "否")
@@ -74,8 +76,10 @@ def demo_workbook(n: int, seed: int, lang: Lang = "en") -> Workbook:
     wb = build_template(lang)
     ws = wb[TABLES["customers"].sheet(lang)]
     table = ws.tables[TABLES["customers"].table]
-    fill_table(ws, table, customer_headers(content(lang), lang), demo_rows(n, seed, lang))
+    rows = demo_rows(n, seed, lang)
+    fill_table(ws, table, customer_headers(content(lang), lang), rows)
     headers = customer_headers(content(lang), lang)
+    fill_orders(wb, lang, demo_orders([(row[0], row[4]) for row in rows], seed, _DEMO_TODAY))
     for header in (headers[-5], headers[-4]):  # Last contact, Last purchase
         col = headers.index(header) + 1
         for row in ws.iter_rows(min_row=2, min_col=col, max_col=col):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from xlscore.errors import WorkbookError
 from xlscore.issues import IssueList
+from xlscore.value.columns import ORDERS_SHEETS, ORDERS_TABLE
 from xlscore.value.orders import OrderData, book_orders
 from xlscore.value.predict import ValueRun
 from xlscore.value.sheets import value_model_sheet, value_sheet
@@ -15,8 +16,6 @@ from xlscore.workbook.writer import WriteReport, write_workbook
 
 __all__ = ["ORDERS_SHEETS", "ORDERS_TABLE", "book_lang", "load_book_orders", "write_value_sheets"]
 
-ORDERS_TABLE = "tblOrders"
-ORDERS_SHEETS = ("Orders", "订单")
 
 
 class OrdersTableError(WorkbookError):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from xlscore.workbook.layout import header_key
 from xlscore.workbook.tables import RawTable
 
-__all__ = ["JOINABLE_COLUMNS", "ORDERS_TABLE", "VALUE_TABLE", "wanted_columns"]
+__all__ = ["JOINABLE_COLUMNS", "ORDERS_SHEETS", "ORDERS_TABLE", "VALUE_TABLE", "wanted_columns"]
 
 VALUE_TABLE = "tblValue"
 ORDERS_TABLE = "tblOrders"
+ORDERS_SHEETS = ("Orders", "订单")  # English, Chinese
 
 # tblValue columns a measure in tblBands may name, joined to tblCustomers by Customer ID.
 JOINABLE_COLUMNS: tuple[str, ...] = (

@@ -104,7 +104,8 @@ def _fit_rows(run: ValueRun) -> list[tuple[str, CellValue]]:
     data = run.as_json()
     data.update(bg_ll=run.bgnbd.fit.log_likelihood, bg_converged="yes" if run.bgnbd.fit.converged else "no",
                 gg_ll=run.gamma_gamma.fit.log_likelihood, gg_converged="yes" if run.gamma_gamma.fit.converged else "no")
-    return [(label, data[key]) for key, label in _FIT_ITEMS]
+    return [(label, round(value, 4) if isinstance(value, float) else value)
+            for key, label in _FIT_ITEMS for value in (data[key],)]
 
 
 def value_model_sheet(run: ValueRun, lang: Lang) -> OutputSheet:
