@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import Workbook
-from openpyxl.worksheet.table import Table
 
 from tests.fixtures.books import BookSpec, write
 from tests.fixtures.orders import simulated_orders
 from xlscore.cli import main
+from xlscore.value.template import fill_orders
 from xlscore.workbook.tables import TableSource
 
 TRUE = {"r": 0.5, "alpha": 5.0, "a": 0.8, "b": 2.5, "p": 6.0, "q": 4.0, "v": 15.0}
@@ -28,12 +28,8 @@ def _orders() -> pd.DataFrame:
 
 
 def _add_orders(wb: Workbook) -> None:
-    ws = wb.create_sheet("Orders")
-    orders = _orders()
-    ws.append(list(orders.columns))
-    for row in orders.itertuples(index=False):
-        ws.append(list(row))
-    ws.add_table(Table(displayName="tblOrders", ref=f"A1:C{len(orders) + 1}"))
+    """Fill the template's Orders sheet (tblOrders)."""
+    fill_orders(wb, "en", [list(row) for row in _orders().itertuples(index=False)])
 
 
 def _spec() -> BookSpec:
@@ -95,19 +91,26 @@ def test_without_tbl_orders_the_last_value_sheet_is_read(tmp_path: Path) -> None
 
 def test_a_model_naming_predicted_value_without_orders_or_value_says_what_is_missing(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    book = write(tmp_path / "book.xlsx", _spec())
+    def no_orders_sheet(wb: Workbook) -> None:
+        del wb["Orders"]
+
+    book = write(tmp_path / "book.xlsx", _spec(), no_orders_sheet)
     assert main(["validate", str(book)]) == 1
     assert "'Predicted value' has no column in tblCustomers" in capsys.readouterr().out
+
+
+def test_the_template_s_empty_orders_table_says_there_are_no_orders(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = write(tmp_path / "book.xlsx", _spec())
+    assert main(["validate", str(book)]) == 1
+    out = capsys.readouterr().out
+    assert "Orders!A1" in out and "no orders" in out
 
 
 def test_orders_that_cannot_support_a_fit_stop_the_retier_at_tbl_orders(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     def few_orders(wb: Workbook) -> None:
-        ws = wb.create_sheet("Orders")
-        ws.append(["Customer ID", "Order date", "Amount"])
-        ws.append(["K001", date(2025, 1, 1), 10.0])
-        ws.append(["K001", date(2025, 2, 1), 10.0])
-        ws.add_table(Table(displayName="tblOrders", ref="A1:C3"))
+        fill_orders(wb, "en", [["K001", date(2025, 1, 1), 10.0], ["K001", date(2025, 2, 1), 10.0]])
 
     book = write(tmp_path / "book.xlsx", _spec(), few_orders)
     assert main(["retier", str(book), "--quiet"]) == 1
@@ -119,3 +122,12 @@ def test_live_formulas_refuse_measures_from_tbl_value(tmp_path: Path, capsys: py
     book = write(tmp_path / "book.xlsx", _spec(), _add_orders)
     assert main(["retier", str(book), "-o", str(tmp_path / "o.xlsx"), "--live", "--quiet"]) == 1
     assert "re-tier without --live" in capsys.readouterr().err
+
+
+def test_sql_refuses_measures_from_tbl_value_and_explain_traces_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = write(tmp_path / "book.xlsx", _spec(), _add_orders)
+    assert main(["sql", str(book)]) == 1
+    assert "come from tblValue" in capsys.readouterr().err
+    assert main(["explain", str(book), "K001"]) == 0
+    assert "Predicted value" in capsys.readouterr().out
