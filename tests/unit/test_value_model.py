@@ -14,6 +14,7 @@ from tests.fixtures.orders import simulated_orders, write_orders_book, write_ord
 from xlscore.cli import main
 from xlscore.value.bgnbd import BGNBD, conditional_expected, fit_bgnbd, log_likelihood
 from xlscore.value.fitting import Fit
+from xlscore.value.gammagamma import log_likelihood as gg_log_likelihood
 from xlscore.value.orders import one_year_before
 
 FIT = Fit(0.0, True, 0, "", 0)
@@ -172,3 +173,28 @@ def test_bad_cells_in_tbl_orders_are_named_and_nothing_is_written(tmp_path: Path
     err = capsys.readouterr().err
     assert "Orders!B5" in err and "Orders!C7" in err and "nothing was written" in err
     assert book.read_bytes() == before
+
+
+def test_the_gamma_gamma_gradient_is_the_derivative_of_its_log_likelihood() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.integers(1, 20, 300).astype(float)
+    m = rng.gamma(3.0, 10.0, 300)
+    params = np.array([5.0, 3.0, 12.0])
+    _, grad = gg_log_likelihood(params, x, m)
+    for k in range(3):
+        step = np.zeros(3)
+        step[k] = 1e-6
+        up, _ = gg_log_likelihood(params * np.exp(step), x, m)
+        down, _ = gg_log_likelihood(params * np.exp(-step), x, m)
+        assert grad[k] == pytest.approx((up - down) / 2e-6, rel=1e-5)
+
+
+def test_compact_dates_and_other_headers_are_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    orders = simulated_orders(300, **TRUE, start=date(2024, 1, 1), days=364, seed=8)
+    frame = pd.DataFrame({"customer_id": orders["Customer ID"],
+                          "date": [d.strftime("%Y%m%d") for d in orders["Order date"]],
+                          "sales": orders["Amount"], "note": "x"})
+    path = tmp_path / "orders.csv"
+    frame.to_csv(path, index=False)
+    code, data, _ = _run(["--orders", str(path), "--as-of", "2024-12-29"], capsys)
+    assert code == 0 and data["customers"] == 300 and data["orders_used"] == len(frame)
