@@ -112,7 +112,7 @@ def measure(n: int, folder: Path) -> list[Figure]:
     plain_template(plain, n)
     live = folder / f"live_{n}.xlsx"
     started = time.perf_counter()
-    retier(source, live, today=TODAY, live=True)
+    retier(source, live, as_of=TODAY, live=True)
     build = time.perf_counter() - started
     edited = folder / f"live_edited_{n}.xlsx"
     edit_cell(live, edited, *EDIT)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from xlscore import udfs
-from xlscore.livebook import xlwings_value
+from xlscore.openbook import xlwings_value
 from xlscore.templates.demo import write_demo_book
 from xlscore.udf_inputs import clear_caches
 from xlscore.workbook.layout import TABLES

@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from xlscore.asof import add_as_of_argument, parse_as_of
+
 __all__ = ["main"]
 
 # Modules that add their own subcommands: each has register(subparsers).
@@ -49,12 +51,14 @@ def _core_commands(sub: Any) -> None:
                    help="write tblScoring as native Excel formulas that follow edits without Python")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--json", action="store_true", help="print a machine-readable summary")
+    add_as_of_argument(p)
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_retier"))
 
     p = sub.add_parser("validate", help="check the book and list every problem with its cell",
                        description="Check the model and customers; exit 1 when there are errors.")
     p.add_argument("book", type=_path)
     p.add_argument("--json", action="store_true", help="print the issues as JSON")
+    add_as_of_argument(p)
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_validate"))
 
     p = sub.add_parser("explain", help="trace one customer's score to its bands and weights",
@@ -62,6 +66,7 @@ def _core_commands(sub: Any) -> None:
                        "and weights, reconciling to the Score.")
     p.add_argument("book", type=_path)
     p.add_argument("customer_id", help="the Customer ID")
+    add_as_of_argument(p)
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_explain"))
 
     p = sub.add_parser("demo", help="build a seeded demo book, re-tier it and print the tier summary",
@@ -72,6 +77,10 @@ def _core_commands(sub: Any) -> None:
     p.add_argument("--customers", type=int, default=300, help="number of customers (default 300)")
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     p.add_argument("--lang", choices=("en", "zh"), default="en")
+    p.add_argument("--as-of", type=parse_as_of, metavar="YYYY-MM-DD", dest="as_of",
+                   help="the demo's date: customers' contacts and purchases are generated back from it and the "
+                   "book pins it as its As of date, so a seed and a date give the same book on any day "
+                   "(default today)")
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_demo"))
 
 

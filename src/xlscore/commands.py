@@ -41,15 +41,16 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from xlscore.retier import analyse
+    from xlscore.analysis import analyse
 
-    analysis = analyse(args.book)
+    analysis = analyse(args.book, args.as_of)
     if args.json:
-        print(json.dumps({"ok": analysis.ok, "issues": _issues_json(analysis.issues)}, ensure_ascii=False, indent=2))
+        body = {"ok": analysis.ok, "as_of": analysis.as_of.as_json(), "issues": _issues_json(analysis.issues)}
+        print(json.dumps(body, ensure_ascii=False, indent=2))
     else:
         print_issues(analysis.issues)
         errors, warnings = len(analysis.issues.errors), len(analysis.issues.warnings)
-        print(f"{args.book.name}: {errors} errors, {warnings} warnings"
+        print(f"{args.book.name} {analysis.as_of.describe()}: {errors} errors, {warnings} warnings"
               + ("" if errors else f"; {len(analysis.book.customers)} customers ready to score"))
     return 0 if analysis.ok else 1
 
@@ -70,7 +71,8 @@ def cmd_retier(args: argparse.Namespace) -> int:
     try:
         # A progress line on stderr when it is a terminal; none with --quiet / --json.
         with Progress(sys.stderr, enabled=False if args.quiet or args.json else None) as progress:
-            report = retier(args.book, args.output, force=args.force, live=args.live, progress=progress)
+            report = retier(args.book, args.output, force=args.force, as_of=args.as_of, live=args.live,
+                            progress=progress)
     except ModelError as exc:
         if args.json:
             print(json.dumps({"ok": False, "issues": _issues_json(exc.issues)}, ensure_ascii=False, indent=2))
@@ -81,7 +83,8 @@ def cmd_retier(args: argparse.Namespace) -> int:
         return 1
     if args.json:
         print(json.dumps({
-            "ok": True, "target": str(report.target), "backup": str(report.backup) if report.backup else None,
+            "ok": True, "as_of": report.as_of.as_json(),
+            "target": str(report.target), "backup": str(report.backup) if report.backup else None,
             "customers": report.customers, "scored": report.scored,
             "tiers": [{"tier": r["Tier"], "customers": int(r["Customers"]), "share": float(r["Share"])}
                       for r in report.summary.to_dict("records")],
@@ -91,15 +94,16 @@ def cmd_retier(args: argparse.Namespace) -> int:
         print_issues(report.issues.warnings)
         print(_summary_text(report.summary))
         backup = f" (backup: {report.backup.name})" if report.backup else ""
-        print(f"scored {report.scored} of {report.customers} customers -> {report.target}{backup}")
+        print(f"scored {report.scored} of {report.customers} customers {report.as_of.describe()} -> "
+              f"{report.target}{backup}")
     return 0
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from xlscore.analysis import analyse
     from xlscore.explain import explain_customer
-    from xlscore.retier import analyse
 
-    analysis = analyse(args.book)
+    analysis = analyse(args.book, args.as_of)
     if not analysis.ok or analysis.result is None:
         print_issues(analysis.issues.errors)
         return 1
@@ -110,21 +114,25 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if not matches:
         raise UsageError(f"no customer with Customer ID {args.customer_id!r} in tblCustomers")
     print(explain_customer(analysis.book.model, customers, analysis.result, matches[0]))
+    print(f"(scored {analysis.as_of.describe()})")
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from xlscore.asof import resolve_as_of
     from xlscore.retier import retier
     from xlscore.templates.demo import write_demo_book
 
     if args.customers < 1:
         raise UsageError("--customers must be at least 1")
+    as_of = resolve_as_of(args.as_of)
     raw = args.output.with_name(f".{args.output.name}.demo-input.xlsx")
     try:
-        write_demo_book(raw, args.customers, args.seed, args.lang)
-        report = retier(raw, args.output, force=True)
+        write_demo_book(raw, args.customers, args.seed, args.lang, as_of=as_of.day)
+        report = retier(raw, args.output, force=True, as_of=as_of.day)
     finally:
         raw.unlink(missing_ok=True)
     print(_summary_text(report.summary))
-    print(f"demo book with {report.customers} customers ({report.scored} scored): {report.target}")
+    print(f"demo book with {report.customers} customers ({report.scored} scored) {as_of.describe()}: "
+          f"{report.target}")
     return 0

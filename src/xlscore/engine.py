@@ -23,7 +23,8 @@ import pandas as pd
 from xlscore.model import Indicator, Measure, Model
 from xlscore.rounding import excel_round_array, share_cut
 
-__all__ = ["SCORING_TAIL", "IndicatorResult", "compute_scores", "score_customers", "scoring_columns", "sheet_order"]
+__all__ = ["SCORING_TAIL", "IndicatorResult", "band_points", "compute_scores", "score_customers", "scoring_columns",
+           "sheet_order"]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -77,12 +78,15 @@ class _Flags:
         return out
 
 
-def _band_points(measure: Measure, values: FloatArray, present: BoolArray) -> tuple[FloatArray, BoolArray]:
+def band_points(measure: Measure, values: FloatArray, present: BoolArray | None = None) -> tuple[FloatArray, BoolArray]:
     """Points of the band ``From <= v < To`` holding each value, and whether one does.
 
     Bands of a measure do not overlap (validation), so after sorting by From the candidate
     band is the last one starting at or below the value: one binary search per value.
+    ``present`` defaults to the values that are not NaN.
     """
+    if present is None:
+        present = ~np.isnan(values)
     bands = sorted(measure.bands, key=lambda b: -np.inf if b.lower is None else b.lower)
     lowers = np.array([-np.inf if b.lower is None else b.lower for b in bands])
     uppers = np.array([np.inf if b.upper is None else b.upper for b in bands] + [-np.inf])
@@ -102,7 +106,7 @@ def _banded(model: Model, ind: Indicator, frame: pd.DataFrame, flags: _Flags) ->
     for measure in model.measures_of(ind.name):
         values = frame[measure.name].to_numpy(dtype=np.float64)
         present = ~np.isnan(values)
-        points, matched = _band_points(measure, values, present)
+        points, matched = band_points(measure, values, present)
         flags.add(~present, f"missing: {measure.name}")
         flags.add(present & ~matched, f"no band: {measure.name}")
         earned += points

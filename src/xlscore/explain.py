@@ -54,7 +54,7 @@ def _indicator(model: Model, ind: Indicator, row: pd.Series, trace: Trace) -> tu
             trace.lines.append(f"  {measure.name}: blank")
             continue
         present_max += measure.max_points
-        band = next((b for b in measure.bands if b.contains(value)), None)
+        band = measure.band_of(value)
         if band is None:
             trace.lines.append(f"  {measure.name} = {_num(value)}: in no band -> 0 points")
             continue

@@ -68,6 +68,13 @@ class Measure:
     def max_points(self) -> float:
         return max((band.points for band in self.bands), default=0.0)
 
+    def band_of(self, value: float) -> Band | None:
+        """The band holding ``value`` (``From <= value < To``), None when none does. Bands of a measure
+        do not overlap (validation), so at most one holds it. The one lookup rule: the engine's
+        vectorised search (:func:`xlscore.engine.band_points`) is tested against it, and the live
+        formulas and the SQL compile it."""
+        return next((band for band in self.bands if band.contains(value)), None)
+
 
 @dataclass(frozen=True)
 class WeightProfile:

@@ -2,45 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from xlscore.engine import score_customers
-from xlscore.extensions import load_extensions
+from xlscore.analysis import Analysis, analyse_book, load_extensions
+from xlscore.asof import AsOf
 from xlscore.issues import IssueList, ModelError
 from xlscore.progress import Progress
-from xlscore.validate import result_warnings
-from xlscore.workbook.reader import Book, read_book
+from xlscore.workbook.formulas import live_sheets
+from xlscore.workbook.live_model import LIVE_MODEL_SHEET
+from xlscore.workbook.reader import read_book
 from xlscore.workbook.report import issues_sheet, pyramid_sheet, scoring_sheet, tier_summary
-from xlscore.workbook.sheetdata import ColumnFormat, OutputSheet
+from xlscore.workbook.sheetdata import OutputSheet
+from xlscore.workbook.writer import write_workbook
 
-__all__ = ["Analysis", "ExtraColumn", "RetierReport", "analyse", "analyse_book", "output_sheets", "retier"]
-
-
-@dataclass(frozen=True)
-class ExtraColumn:
-    """A result column an extension added, shown in tblScoring after Flags."""
-
-    name: str  # column of Analysis.result
-    header: str  # header in the Scoring sheet (already in the book's language)
-    fmt: ColumnFormat = "general"
-    after: str | None = None  # put it right after this result column (None = at the end)
-
-
-@dataclass
-class Analysis:
-    book: Book
-    result: pd.DataFrame | None
-    issues: IssueList = field(default_factory=IssueList)
-    extra_columns: list[ExtraColumn] = field(default_factory=list)
-    today: date = field(default_factory=date.today)  # the run's date: override expiry, follow-ups, periods
-
-    @property
-    def ok(self) -> bool:
-        return not self.issues.errors
+__all__ = ["RetierReport", "output_sheets", "retier"]
 
 
 @dataclass(frozen=True)
@@ -51,50 +30,28 @@ class RetierReport:
     scored: int
     summary: pd.DataFrame
     issues: IssueList
+    as_of: AsOf
 
 
-def analyse(path: Path, today: date | None = None) -> Analysis:
-    """Read and validate the book; score it when it has no errors."""
-    return analyse_book(read_book(path), today)
-
-
-def analyse_book(book: Book, today: date | None = None) -> Analysis:
-    """Validate an already read book (a file, or a workbook open in Excel); score it when it has no errors."""
-    today = today or date.today()
-    issues = IssueList(book.issues)
-    if issues.errors:
-        return Analysis(book, None, issues, today=today)
-    result = score_customers(book.model, book.customers)
-    issues.extend(result_warnings(book.model, result, book.columns))
-    analysis = Analysis(book, result, issues, today=today)
-    for extension in load_extensions():
-        extension.apply(analysis)
-    if analysis.issues.errors:
-        analysis.result = None
-    return analysis
-
-
-def output_sheets(analysis: Analysis, today: date, *, live: bool = False) -> list[OutputSheet]:
+def output_sheets(analysis: Analysis, *, live: bool = False) -> list[OutputSheet]:
     """Scoring (values, or native formulas with ``live``), Pyramid, Issues, then extension sheets."""
     assert analysis.result is not None
     model, lang, result = analysis.book.model, analysis.book.lang, analysis.result
     if live:
-        from xlscore.workbook.formulas import live_sheets
-
-        sheets: list[OutputSheet] = live_sheets(analysis, today)
+        sheets: list[OutputSheet] = live_sheets(analysis)
     else:
         scored = int(result["Score"].notna().sum())
         sheets = [
-            scoring_sheet(model, result, lang, analysis.extra_columns),
-            pyramid_sheet(model, tier_summary(model, result), lang, scored, today),
+            scoring_sheet(model, result, lang, analysis.extra_columns, analysis.as_of),
+            pyramid_sheet(model, tier_summary(model, result), lang, scored, analysis.as_of),
         ]
     sheets.append(issues_sheet(analysis.issues, lang))
     for extension in load_extensions():
-        sheets.extend(extension.sheets(analysis, today))
+        sheets.extend(extension.sheets(analysis, analysis.today))
     return sheets
 
 
-def retier(path: Path, target: Path | None = None, *, force: bool = False, today: date | None = None,
+def retier(path: Path, target: Path | None = None, *, force: bool = False, as_of: date | None = None,
            live: bool = False, progress: Progress | None = None) -> RetierReport:
     """Score the book and write Scoring, Pyramid and Issues into ``target`` (default: in place).
 
@@ -104,14 +61,11 @@ def retier(path: Path, target: Path | None = None, *, force: bool = False, today
     progress.stage(f"reading {path.name}")
     book = read_book(path)
     progress.stage(f"checking and scoring {len(book.customers):,} customers")
-    analysis = analyse_book(book, today)
+    analysis = analyse_book(book, as_of)
     if not analysis.ok or analysis.result is None:
         raise ModelError(analysis.issues)
-    from xlscore.workbook.live_model import LIVE_MODEL_SHEET
-    from xlscore.workbook.writer import write_workbook
-
     progress.stage(f"building the sheets of {len(analysis.result):,} customers")
-    sheets = output_sheets(analysis, analysis.today, live=live)
+    sheets = output_sheets(analysis, live=live)
     progress.stage(f"writing {(target or path).name}", total=sum(_rows_written(sheet) for sheet in sheets))
     # A values run leaves no live helper sheet behind from an earlier `--live` run.
     stale = () if live else (LIVE_MODEL_SHEET[analysis.book.lang],)
@@ -125,6 +79,7 @@ def retier(path: Path, target: Path | None = None, *, force: bool = False, today
         scored=int(result["Score"].notna().sum()),
         summary=tier_summary(analysis.book.model, result),
         issues=analysis.issues,
+        as_of=analysis.as_of,
     )
 
 

@@ -13,20 +13,25 @@ retier``, so every validation message is the same (cells named as in
 from __future__ import annotations
 
 import threading
+from argparse import ArgumentTypeError
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from itertools import chain
 from typing import Any, Generic, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from xlscore.asof import clock_today, parse_as_of
 from xlscore.engine import score_customers, scoring_columns
 from xlscore.explain import explain_customer
+from xlscore.history.overrides import read_overrides
 from xlscore.issues import Issue, IssueList
 from xlscore.model import Model
-from xlscore.udf_tables import DetachedTable, detached_table
+from xlscore.overrides import apply_overrides
+from xlscore.udf_tables import DetachedTable, as_rows, detached_table
 from xlscore.workbook.cells import as_text, shown
 from xlscore.workbook.customers_reader import read_customers
 from xlscore.workbook.model_reader import ModelTables, read_model
@@ -202,7 +207,9 @@ class ScoredBook:
         """The tblScoring rows (header first), values as a UDF returns them; check :attr:`error` first."""
         if self._table is None:
             assert self.model is not None and self.result is not None
-            columns = scoring_columns(self.model)
+            columns = list(scoring_columns(self.model))
+            if "Computed tier" in self.result:  # overrides applied: as in tblScoring, right after Tier
+                columns.insert(columns.index("Tier") + 1, "Computed tier")
             values = [_column_values(self.result[name]) for name in columns]
             self._table = [list(columns), *map(list, zip(*values, strict=True))]
         return self._table
@@ -230,7 +237,7 @@ def _parse_model(indicators: object, weights: object, bands: object, tiers: obje
     return _ParsedModel(model, issues)
 
 
-def _score(parsed: _ParsedModel, customers: object) -> ScoredBook:
+def _score(parsed: _ParsedModel, customers: object, overrides: object, as_of: date) -> ScoredBook:
     issues = IssueList(parsed.issues)
     if issues.errors:
         return ScoredBook(error_text(issues))
@@ -241,19 +248,33 @@ def _score(parsed: _ParsedModel, customers: object) -> ScoredBook:
     if issues.errors:
         return ScoredBook(error_text(issues))
     result = score_customers(parsed.model, frame)
+    if not is_blank_argument(overrides):
+        overridden = detached_table("overrides", overrides, issues)
+        live = [] if overridden is None else read_overrides(overridden, parsed.model, result["Customer ID"], as_of,
+                                                            issues)
+        if issues.errors:
+            return ScoredBook(error_text(issues))
+        last_contact = frame["Last contact"] if "Last contact" in frame else pd.Series(pd.NaT, index=frame.index)
+        apply_overrides(result, last_contact, live)
     labels = {_key_text(cid): label for label, cid in frame["Customer ID"].items()}
     return ScoredBook(None, parsed.model, frame, result, labels)
 
 
 def scored_book(customers: object, indicators: object, weights: object, bands: object,
-                tiers: object | None = None) -> ScoredBook:
+                tiers: object | None = None, overrides: object | None = None,
+                as_of: object | None = None) -> ScoredBook:
     """Score the customers with the model the four tables describe; cached by content.
 
     ``tiers=None`` scores without tiers (Tier stays blank): for results that do not depend on
-    them. Never raises for bad input: the error is in :attr:`ScoredBook.error`.
+    them. ``overrides`` (tblOverrides[#All]) applies the live overrides on ``as_of`` (a date
+    cell; blank: today) exactly as a re-tier does. Never raises for bad input: the error is in
+    :attr:`ScoredBook.error`.
     """
+    run_date = udf_as_of(as_of)
+    if isinstance(run_date, str):
+        return ScoredBook(run_date)
     model_key = (ContentKey(indicators), ContentKey(weights), ContentKey(bands), ContentKey(tiers))
-    key = (*model_key, ContentKey(customers))
+    key = (*model_key, ContentKey(customers), ContentKey(overrides), ContentKey(run_date))
     book = _scored.get(key)
     if book is not None:
         return book
@@ -261,9 +282,30 @@ def scored_book(customers: object, indicators: object, weights: object, bands: o
     if parsed is None:
         parsed = _parse_model(indicators, weights, bands, tiers)
         _models.put(model_key, parsed)
-    book = _score(parsed, customers)
+    book = _score(parsed, customers, overrides, run_date)
     _scored.put(key, book)
     return book
+
+
+def is_blank_argument(value: object) -> bool:
+    """An optional range argument left out (or an empty range)."""
+    return all(is_blank(v) for row in as_rows(value) for v in row)
+
+
+def udf_as_of(value: object) -> date | str:
+    """The as-of date argument of a UDF: a date cell or ISO text; blank is today. An error text otherwise."""
+    cells = [v for row in as_rows(value) for v in row if not is_blank(v)]
+    if not cells:
+        return clock_today()
+    first = cells[0]
+    if isinstance(first, datetime):
+        return first.date()
+    if isinstance(first, date):
+        return first
+    try:
+        return parse_as_of(str(first))
+    except ArgumentTypeError as exc:
+        return f"{ERROR_PREFIX}as_of: {exc}"
 
 
 def clear_caches() -> None:

@@ -32,6 +32,7 @@ _TABLE_NAMES = {
     "weights": "tblWeights",
     "bands": "tblBands",
     "tiers": "tblTiers",
+    "overrides": "tblOverrides",
 }
 
 # Column keys of each table in contract order; None: the user names the columns, so the
@@ -42,6 +43,7 @@ _FIXED_COLUMNS: dict[str, tuple[str, ...] | None] = {
     "tiers": ("tier", "min_score", "top_share", "policy", "follow_up_days", "color"),
     "weights": None,
     "customers": None,
+    "overrides": None,
 }
 
 # Header cells that mark a first row as the header row, and how many must be present.
@@ -51,6 +53,7 @@ _MARKERS: dict[str, tuple[tuple[str, ...], int]] = {
     "tiers": (("tier", "min_score", "top_share", "policy", "follow_up_days", "color"), 2),
     "weights": (("indicator",), 1),
     "customers": (("customer_id",), 1),
+    "overrides": (("customer_id", "tier"), 2),
 }
 
 

@@ -51,6 +51,14 @@ def _table_arguments(function: F) -> F:
     return function
 
 
+def _override_arguments(function: F) -> F:
+    """Optional: tblOverrides[#All] (manual tiers, as a re-tier applies them) and the as-of date of their expiry."""
+    function = xw.arg("overrides", ndim=2, err_to_str=True,
+                      doc="optional tblOverrides[#All]: approved manual tiers, applied as a re-tier does")(function)
+    return xw.arg("as_of", doc="optional date overrides expire against (blank: today); e.g. a cell holding "
+                  "the As of date")(function)
+
+
 def _customer_argument(function: F) -> F:
     return xw.arg("customer_id", ndim=2, doc="the Customer ID, e.g. [@[Customer ID]], or a range of IDs")(function)
 
@@ -103,11 +111,13 @@ def CUSTOMER_RANK(customer_id: Any, customers: Any, indicators: Any, weights: An
 
 @xw.func(category=_CATEGORY)
 @_customer_argument
+@_override_arguments
 @_table_arguments
 def CUSTOMER_TIER(customer_id: Any, customers: Any, indicators: Any, weights: Any, bands: Any,
-                  tiers: Any) -> Any:
-    """The customer's tier from tblTiers; blank when it gets no score or falls below every tier."""
-    return _column("Tier", customer_id, (customers, indicators, weights, bands, tiers))
+                  tiers: Any, overrides: Any = None, as_of: Any = None) -> Any:
+    """The customer's tier from tblTiers (after tblOverrides, when given); blank when it gets no score or falls
+    below every tier."""
+    return _column("Tier", customer_id, (customers, indicators, weights, bands, tiers, overrides, as_of))
 
 
 @xw.func(category=_CATEGORY)
@@ -124,12 +134,13 @@ def CUSTOMER_EXPLAIN(customer_id: Any, customers: Any, indicators: Any, weights:
 
 
 @xw.func(category=_CATEGORY)
+@_override_arguments
 @_table_arguments
 def XLSCORE_TABLE(customers: Any, indicators: Any, weights: Any, bands: Any, tiers: Any,
-                  header: Any = True) -> Any:
+                  header: Any = True, overrides: Any = None, as_of: Any = None) -> Any:
     """The whole tblScoring as one array (header row first unless header is FALSE): the fast path."""
     def table() -> Any:
-        book = scored_book(customers, indicators, weights, bands, tiers)
+        book = scored_book(customers, indicators, weights, bands, tiers, overrides, as_of)
         if book.error is not None:
             return book.error
         rows = book.table()

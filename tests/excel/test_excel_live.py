@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from xlscore import macros, udfs
+from xlscore.analysis import analyse
 from xlscore.engine import scoring_columns
-from xlscore.livebook.xlwings_book import CHART_NAME, XlwingsBook
-from xlscore.retier import analyse
+from xlscore.openbook.xlwings_book import CHART_NAME, XlwingsBook
 from xlscore.udf_inputs import clear_caches
 
 TABLES = ("tblCustomers", "tblIndicators", "tblWeights", "tblBands", "tblTiers")

@@ -1,7 +1,7 @@
 """Re-tier real books end to end and compare the written sheets with reference output.
 
 The small book's figures are checked by hand (see the comments); the demo book's are kept
-in golden JSON files (regenerate with XLSCORE_UPDATE_GOLDEN=1 after a deliberate change).
+in golden JSON files (regenerate with XLSCORE_UPDATE_GOLDEN=1 after a deliberate change; a missing file fails).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from xlscore.templates.demo import write_demo_book
 from ..fixtures.books import write
 
 HERE = Path(__file__).parent
+GOLDEN_AS_OF = date(2026, 11, 1)  # the demo books' as-of date, pinned in the book
 
 
 def table_rows(path: Path, sheet: str, table: str) -> list[dict[str, Any]]:
@@ -66,11 +67,12 @@ def _plain(value: Any) -> Any:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_demo_book_matches_golden(tmp_path: Path, lang: str) -> None:
     src = tmp_path / "demo.xlsx"
-    write_demo_book(src, 120, seed=11, lang=lang)
+    write_demo_book(src, 120, seed=11, lang=lang, as_of=GOLDEN_AS_OF)  # the book pins it: no --as-of needed
     assert main(["retier", str(src), "--quiet"]) == 0
     sheet = "Scoring" if lang == "en" else "评分"
     rows = [{k: _plain(v) for k, v in r.items()} for r in table_rows(src, sheet, "tblScoring")]
     golden = HERE / f"demo-{lang}-scoring.json"
-    if os.environ.get("XLSCORE_UPDATE_GOLDEN") or not golden.exists():
+    if os.environ.get("XLSCORE_UPDATE_GOLDEN"):
         golden.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert golden.exists(), f"{golden.name} is missing: regenerate it with XLSCORE_UPDATE_GOLDEN=1 and review the diff"
     assert rows == json.loads(golden.read_text(encoding="utf-8"))

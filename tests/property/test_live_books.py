@@ -18,8 +18,9 @@ import openpyxl
 import pandas as pd
 
 from tests.fixtures.books import BookSpec, write
+from xlscore.analysis import analyse
 from xlscore.model import Model
-from xlscore.retier import analyse, retier
+from xlscore.retier import retier
 from xlscore.rounding import excel_round
 from xlscore.workbook.formulas import TABLE_ROW
 from xlscore.workbook.layout import HEADERS
@@ -58,7 +59,7 @@ def write_live(source: Path, target: Path, spec: BookSpec | None = None,
     analysis = analyse(source, TODAY)
     if not analysis.ok or analysis.result is None:
         return None
-    retier(source, target, today=TODAY, live=True)
+    retier(source, target, as_of=TODAY, live=True)
     return analysis.result
 
 

@@ -18,10 +18,14 @@ def DOUBLE_IT(x):
     return 2 * x
 
 
-@xw.func
-@xw.arg("table", ndim=2)
+@xw.func(category="Scoring")
+@xw.arg("table", ndim=2, doc='the "Customers" table, with its header row')
 @xw.ret(expand="table")
 def SCORE_TABLE(table, weights, rounding=2):
+    """Scores every row of the table.
+
+    Only this first paragraph goes to Excel.
+    """
     return table
 
 

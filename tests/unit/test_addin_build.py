@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 import importlib.util
 import io
+import os
 import re
+import stat
 import xml.etree.ElementTree as ElementTree
 import zipfile
 from pathlib import Path
@@ -13,9 +15,9 @@ from pathlib import Path
 import olefile
 import pytest
 
-from xlscore.addin.build import addin_source_dir, build_addin
+from xlscore.addin.build import addin_source_dir, build_addin, write_addin
 from xlscore.addin.errors import AddinError
-from xlscore.addin.parts import ADDIN_WORKBOOK_CONTENT_TYPE, CUSTOM_UI_RELATIONSHIP
+from xlscore.addin.parts import ADDIN_WORKBOOK_CONTENT_TYPE, CUSTOM_UI_PARTS
 from xlscore.addin.runtime import RUNTIME_MODULE_FILE, xlwings_package_dir
 from xlscore.vba import class_module_source
 
@@ -71,12 +73,55 @@ def test_workbook_part_has_the_add_in_content_type(parts: dict[str, bytes]) -> N
         assert part.lstrip("/") in parts, f"content type for a missing part {part}"
 
 
-def test_custom_ui_part_is_related_from_the_package_root(parts: dict[str, bytes]) -> None:
+# [MS-CUSTOMUI] 2.1 and [MS-CUSTOMUI2] 2.1: each customUI namespace has its own relationship type.
+SPEC_PAIRS = {
+    "http://schemas.microsoft.com/office/2006/01/customui": (
+        "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
+    ),
+    "http://schemas.microsoft.com/office/2009/07/customui": (
+        "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+    ),
+}
+
+
+def root_relationships(parts: dict[str, bytes]) -> dict[str, str]:
     relationships = ElementTree.fromstring(parts["_rels/.rels"]).iter(f"{RELATIONSHIPS}Relationship")
-    targets = {r.attrib["Type"]: r.attrib["Target"] for r in relationships}
-    assert CUSTOM_UI_RELATIONSHIP == "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
-    assert targets[CUSTOM_UI_RELATIONSHIP] == "customUI/customUI.xml"
+    return {r.attrib["Target"]: r.attrib["Type"] for r in relationships}
+
+
+def test_custom_ui_relationship_type_pairs_with_its_namespace(parts: dict[str, bytes]) -> None:
+    relationship_type = root_relationships(parts)["customUI/customUI.xml"]
+    namespace = ElementTree.fromstring(parts["customUI/customUI.xml"]).tag[1:].split("}")[0]
+    assert namespace == "http://schemas.microsoft.com/office/2006/01/customui"
+    assert relationship_type == SPEC_PAIRS[namespace]
     assert parts["customUI/customUI.xml"] == (addin_source_dir() / "customUI.xml").read_bytes()
+    assert {ns: part.relationship_type for ns, part in CUSTOM_UI_PARTS.items()} == SPEC_PAIRS
+
+
+def test_an_office_2010_ribbon_gets_its_own_part_and_relationship(tmp_path: Path) -> None:
+    for source in addin_source_dir().iterdir():
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    ribbon = (tmp_path / "customUI.xml").read_text().replace("2006/01/customui", "2009/07/customui")
+    (tmp_path / "customUI.xml").write_text(ribbon)
+    built = package_parts(build_addin(udf_module=SAMPLE_UDF_MODULE, source_dir=tmp_path).data)
+    assert root_relationships(built)["customUI/customUI14.xml"] == SPEC_PAIRS[
+        "http://schemas.microsoft.com/office/2009/07/customui"
+    ]
+    assert "customUI/customUI.xml" not in built
+
+
+def test_written_add_in_gets_the_usual_file_mode(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        write_addin(tmp_path / "xlscore.xlam", b"PK")
+        (tmp_path / "kept.xlam").write_bytes(b"old")
+        (tmp_path / "kept.xlam").chmod(0o664)
+        write_addin(tmp_path / "kept.xlam", b"PK")  # replacing a file keeps its mode
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "xlscore.xlam").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "kept.xlam").stat().st_mode) == 0o664
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_ribbon_has_the_xlscore_tab_and_its_buttons(parts: dict[str, bytes]) -> None:
@@ -96,7 +141,34 @@ def test_every_ribbon_callback_has_its_sub_calling_its_macro(parts: dict[str, by
             re.M | re.S,
         )
         assert body is not None, f"no Sub {sub_name} in module {module_name}"
-        assert body.group(1).strip() == f'RunPython "import xlscore.macros; xlscore.macros.{macro}()"'
+        assert f'RunPython "import xlscore.macros; xlscore.macros.{macro}()"\r\n' in body.group(1)
+
+
+def callback_body(modules: dict[str, str], callback: str) -> list[str]:
+    module_name, sub_name = callback.split(".")
+    pattern = rf"^Sub {sub_name}\(control As IRibbonControl\)\r\n(.*?)^End Sub"
+    body = re.search(pattern, modules[module_name], re.M | re.S)
+    assert body is not None, f"no Sub {sub_name} in module {module_name}"
+    return [line.strip() for line in body.group(1).split("\r\n") if line.strip() and not line.strip().startswith("'")]
+
+
+def test_every_ribbon_callback_guards_against_no_open_workbook(
+    parts: dict[str, bytes], modules: dict[str, str]
+) -> None:
+    """With no workbook open ActiveWorkbook is Nothing: VBA error 91 unless checked before RunPython."""
+    for button in buttons(parts):
+        lines = callback_body(modules, button.attrib["onAction"])
+        guard = lines.index("If ActiveWorkbook Is Nothing Then")
+        run = next(i for i, line in enumerate(lines) if line.startswith("RunPython "))
+        end_if = lines.index("End If", guard)
+        assert guard < end_if < run, button.attrib["label"]
+        handling = lines[guard + 1 : end_if]
+        if button.attrib["label"] == "New from template":  # must work with no book: it lends RunPython one
+            assert handling == ["Set lent = Workbooks.Add"]
+            assert lines[run + 1 :] == ["If Not lent Is Nothing Then lent.Close SaveChanges:=False"]
+        else:
+            assert handling[-1] == "Exit Sub" and handling[0].startswith("XlscoreNeedsWorkbook ")
+            assert lines[run + 1 :] == []
 
 
 def test_xlwings_runtime_reads_back_byte_for_byte_as_installed(modules: dict[str, str]) -> None:

@@ -26,6 +26,8 @@ def test_subcommands_parse_and_each_has_a_handler() -> None:
     assert build.output == Path("out/xlscore.xlam") and callable(build.func)
     assert parse("addin", "install", "--dry-run").dry_run is True
     assert parse("addin", "uninstall").dry_run is False
+    assert callable(parse("addin", "doctor").func)
+    assert parse("addin", "install", "--check").check is True
     with pytest.raises(SystemExit):
         parse("addin")  # a subcommand is required
 
@@ -67,3 +69,17 @@ def test_importing_the_command_loads_nothing_heavy() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "['xlscore.addin.command']"
+
+
+def test_doctor_reports_each_check_and_exits_1_on_a_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setattr(Path, "home", lambda: tmp_path)
+    for argv in (("addin", "doctor"), ("addin", "install", "--check")):
+        args = parse(*argv)
+        assert args.func(args) == 1
+        out = capsys.readouterr().out
+        assert out.startswith(f"PROBLEM  Add-in file: {tmp_path}/Library/Group Containers/")
+        assert "Fix: run 'xlscore addin install'" in out and out.rstrip().endswith("problems found.")
+    assert list(tmp_path.iterdir()) == []  # checking writes nothing

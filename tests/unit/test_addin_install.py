@@ -9,10 +9,12 @@ import pytest
 
 from xlscore.addin.errors import AddinError
 from xlscore.addin.install import InstallTarget, install, install_target, uninstall
+from xlscore.addin.runtime import InstalledXlwings, installed_xlwings
 
 from .addin_helpers import sample_build
 
 PYTHON = r"C:\Users\ana\envs\xlscore\Scripts\python.exe"
+XLWINGS = installed_xlwings()  # the add-in of sample_build() holds this xlwings' runtime
 
 
 @pytest.fixture
@@ -22,6 +24,7 @@ def target(tmp_path: Path) -> InstallTarget:
         platform="win32",
         home=tmp_path / "home",
         environ={"APPDATA": str(tmp_path / "roaming"), "USERPROFILE": str(tmp_path / "profile")},
+        code_page="cp1252",
     )
 
 
@@ -30,8 +33,14 @@ def addin() -> bytes:
     return sample_build().data
 
 
-def run_install(addin: bytes, target: InstallTarget, dry_run: bool = False) -> list[str]:
-    return install(addin, target, interpreter=PYTHON, udf_modules="xlscore.udfs", dry_run=dry_run)
+def run_install(
+    addin: bytes,
+    target: InstallTarget,
+    dry_run: bool = False,
+    python: str = PYTHON,
+    xlwings: InstalledXlwings = XLWINGS,
+) -> list[str]:
+    return install(addin, target, interpreter=python, udf_modules="xlscore.udfs", xlwings=xlwings, dry_run=dry_run)
 
 
 def files_under(root: Path) -> dict[str, bytes]:
@@ -65,8 +74,8 @@ def test_install_copies_the_add_in_and_writes_the_config(addin: bytes, target: I
     )
     assert messages[:3] == [
         f"Copied the add-in to {target.addin_file}",
-        f'Set "INTERPRETER_WIN" to "{PYTHON}" in {target.config_file}',
-        f'Set "UDF Modules" to "xlscore.udfs" in {target.config_file}',
+        f'Set "INTERPRETER_WIN" to "{PYTHON}" in {target.config_file} (cp1252)',
+        f'Set "UDF Modules" to "xlscore.udfs" in {target.config_file} (cp1252)',
     ]
 
 
@@ -134,7 +143,7 @@ def test_a_file_that_is_not_an_add_in_is_refused(target: InstallTarget) -> None:
 
 def test_macos_config_uses_lf_line_ends(addin: bytes, tmp_path: Path) -> None:
     mac = install_target("myaddin", platform="darwin", home=tmp_path)
-    install(addin, mac, interpreter="/Users/ana/.venv/bin/python", udf_modules="xlscore.udfs")
+    run_install(addin, mac, python="/Users/ana/.venv/bin/python")
     assert (
         mac.config_file.read_text() == '"INTERPRETER_MAC","/Users/ana/.venv/bin/python"\n"UDF Modules","xlscore.udfs"\n'
     )

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from xlscore.retier import analyse
+from xlscore.analysis import analyse
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 

@@ -25,10 +25,11 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
+from xlscore.analysis import analyse
 from xlscore.classify.extension import CLASSIFICATION
 from xlscore.classify.labels import SETTINGS_TABLES
 from xlscore.cli import main
-from xlscore.retier import analyse, output_sheets
+from xlscore.retier import output_sheets
 from xlscore.templates.build import fill_table
 from xlscore.workbook.tables import TableSource
 
@@ -120,7 +121,7 @@ def test_every_family_by_hand(tmp_path: Path) -> None:
 
 def test_scoring_sheet_columns_and_methods_figures(tmp_path: Path) -> None:
     analysis = analyse(write_book(tmp_path / "book.xlsx"))
-    sheets = {s.name: s for s in output_sheets(analysis, AS_OF)}
+    sheets = {s.name: s for s in output_sheets(analysis)}
     scoring = sheets["Scoring"].tables[0]
     assert [c.header for c in scoring.columns][-7:] == ["Flags", "Lifecycle", "Type", "Type rule", "RFM",
                                                        "RFM segment", "Nine-box"]
@@ -180,8 +181,8 @@ def test_a_book_without_the_tables_is_scored_as_before(tmp_path: Path, capsys: p
     analysis = analyse(path)
     assert analysis.ok and analysis.result is not None
     assert not [c for c in analysis.extra_columns if c.name in ("Lifecycle", "Type", "Nine-box")]
-    assert [s.name for s in output_sheets(analysis, AS_OF)][:3] == ["Scoring", "Pyramid", "Issues"]
-    assert "Nine-box" not in [s.name for s in output_sheets(analysis, AS_OF)]
+    assert [s.name for s in output_sheets(analysis)][:3] == ["Scoring", "Pyramid", "Issues"]
+    assert "Nine-box" not in [s.name for s in output_sheets(analysis)]
     assert main(["classify", str(path)]) == 0
     out = capsys.readouterr().out
     assert "Lifecycle     off: the book has no table tblLifecycle (sheet 'Lifecycle')" in out
@@ -247,7 +248,7 @@ def write_zh_book(path: Path, customers: int = 40) -> Path:
 
 def test_chinese_book(tmp_path: Path) -> None:
     path = write_zh_book(tmp_path / "zh.xlsx")
-    analysis = analyse(path, today=date(2026, 11, 1))
+    analysis = analyse(path, date(2026, 11, 1))
     assert analysis.ok and analysis.result is not None
     headers = [c.header for c in analysis.extra_columns]
     assert headers == ["生命周期", "客户类型", "类型规则", "RFM", "RFM细分", "九宫格"]
@@ -256,7 +257,7 @@ def test_chinese_book(tmp_path: Path) -> None:
     segments = {r[0] for r in TableSource(path).table("tblRFMSegments").rows}
     assert set(analysis.result["RFM segment"].dropna()) <= segments
     assert analysis.result["Nine-box"].dropna().str.endswith("潜力").all()
-    assert [s.name for s in output_sheets(analysis, date(2026, 11, 1))][-2:] == ["九宫格", "方法对比"]
+    assert [s.name for s in output_sheets(analysis)][-2:] == ["九宫格", "方法对比"]
     assert CLASSIFICATION.config(analysis).grid is not None
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from xlscore.retier import analyse, output_sheets
+from xlscore.analysis import analyse
+from xlscore.retier import output_sheets
 from xlscore.workbook.tables import TableSource
 from xlscore.workbook.writer import write_workbook
 
@@ -23,8 +24,8 @@ pytestmark = [
 
 def only_classification_sheets(book: Path, target: Path) -> Path:
     """Re-tier ``book`` into ``target`` keeping just the Nine-box and Methods sheets, so the PDF is short."""
-    analysis = analyse(book, today=date(2026, 11, 1))
-    sheets = output_sheets(analysis, date(2026, 11, 1))[-2:]
+    analysis = analyse(book, date(2026, 11, 1))
+    sheets = output_sheets(analysis)[-2:]
     assert [s.name for s in sheets] in (["Nine-box", "Methods"], ["九宫格", "方法对比"])
     write_workbook(book, sheets, target=target, remove=TableSource(book).sheet_names)
     return target

@@ -22,7 +22,7 @@ def test_demo_builds_and_retiers_a_seeded_book(tmp_path: Path, capsys: pytest.Ca
 
 
 def test_demo_is_deterministic_for_a_seed(tmp_path: Path) -> None:
-    from xlscore.retier import analyse
+    from xlscore.analysis import analyse
     from xlscore.templates.demo import write_demo_book
 
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from datetime import datetime
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xlscore.customers import make_customers
-from xlscore.engine import score_customers
+from xlscore.engine import band_points, score_customers
 from xlscore.model import Band, Indicator, Measure, Model, Tier, WeightProfile
 from xlscore.rounding import share_cut
 
@@ -144,3 +147,22 @@ def test_next_follow_up_and_policy_from_tier() -> None:
     assert out["Policy"].tolist() == ["Call", "Call"]
     assert out["Next follow-up"].iloc[0] == np.datetime64("2026-03-02")
     assert pd.isna(out["Next follow-up"].iloc[1])
+
+
+@given(cuts=st.lists(st.integers(-50, 50), min_size=1, max_size=6, unique=True),
+       open_low=st.booleans(), open_high=st.booleans(),
+       values=st.lists(st.one_of(st.floats(-60, 60, allow_nan=False), st.just(math.nan), st.integers(-60, 60)),
+                       min_size=1, max_size=30))
+def test_vectorised_band_lookup_is_the_models_band_of(cuts: list[int], open_low: bool, open_high: bool,
+                                                       values: list[float]) -> None:
+    """The engine's binary search finds exactly the band Measure.band_of finds (the one rule)."""
+    inner: list[float | None] = [float(c) for c in sorted(cuts)]
+    edges = [*([None] if open_low else []), *inner, *([None] if open_high else [])]
+    bands = tuple(Band("I", "M", low, high, float(k + 1)) for k, (low, high) in enumerate(itertools.pairwise(edges)))
+    measure = Measure("I", "M", bands[::-1])  # sheet order need not be sorted
+    array = np.array(values, dtype=np.float64)
+    points, matched = band_points(measure, array)
+    for value, got, hit in zip(array.tolist(), points.tolist(), matched.tolist(), strict=True):
+        band = None if math.isnan(value) else measure.band_of(value)
+        assert hit == (band is not None), value
+        assert got == (band.points if band else 0.0), value

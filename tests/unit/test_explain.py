@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from xlscore.analysis import analyse
 from xlscore.cli import main
 from xlscore.explain import explain_customer
-from xlscore.retier import analyse
 from xlscore.templates.demo import write_demo_book
 
 from ..fixtures.books import write

@@ -10,7 +10,6 @@ ceil(50 % x 5) = 3).
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -27,8 +26,9 @@ from tests.property.test_live_books import (
     with_override,
     write_live,
 )
+from xlscore.analysis import analyse
 from xlscore.model import Model
-from xlscore.retier import analyse, output_sheets, retier
+from xlscore.retier import output_sheets, retier
 from xlscore.templates.demo import write_demo_book
 from xlscore.workbook.formula_text import (
     absolute,
@@ -54,7 +54,7 @@ ALLOWED_FUNCTIONS = {
 @pytest.fixture(scope="module")
 def fixture_sheets(tmp_path_factory: pytest.TempPathFactory) -> list[OutputSheet]:
     book = write(tmp_path_factory.mktemp("live") / "book.xlsx")
-    return live_sheets(analyse(book, TODAY), TODAY)
+    return live_sheets(analyse(book, TODAY))
 
 
 def cells_of(sheet: OutputSheet) -> dict[str, list[object]]:
@@ -162,7 +162,7 @@ def test_cached_values_of_a_chinese_demo_book_equal_the_engine(tmp_path: Path) -
     write_demo_book(source, 120, 7, "zh")
     analysis = analyse(source, TODAY)
     assert analysis.result is not None
-    retier(source, tmp_path / "live.xlsx", today=TODAY, live=True)
+    retier(source, tmp_path / "live.xlsx", as_of=TODAY, live=True)
     rows = read_scoring(tmp_path / "live.xlsx", sheet="评分")
     assert len(rows) == 120
     assert compare("live.xlsx", rows, analysis.result, analysis.book.model) == []
@@ -170,9 +170,9 @@ def test_cached_values_of_a_chinese_demo_book_equal_the_engine(tmp_path: Path) -
 
 def test_live_runs_after_a_values_run_replace_the_sheets_they_wrote(tmp_path: Path) -> None:
     book = write(tmp_path / "book.xlsx")
-    retier(book, today=TODAY)  # Issues exists before the Live model sheet is added
-    retier(book, today=TODAY, live=True)
-    retier(book, today=TODAY, live=True)
+    retier(book, as_of=TODAY)  # Issues exists before the Live model sheet is added
+    retier(book, as_of=TODAY, live=True)
+    retier(book, as_of=TODAY, live=True)
     wb = openpyxl.load_workbook(book)
     assert [n for n in wb.sheetnames if n in ("Scoring", "Pyramid", "Issues", "Live model")] == [
         "Scoring", "Pyramid", "Issues", "Live model"]
@@ -183,7 +183,7 @@ def test_live_runs_after_a_values_run_replace_the_sheets_they_wrote(tmp_path: Pa
 
 def test_output_sheets_in_live_mode_end_with_issues_and_extension_sheets(tmp_path: Path) -> None:
     analysis = analyse(write(tmp_path / "book.xlsx"), TODAY)
-    names = [s.name for s in output_sheets(analysis, date(2026, 6, 30), live=True)]
+    names = [s.name for s in output_sheets(analysis, live=True)]
     assert names[:4] == ["Scoring", "Pyramid", "Live model", "Issues"]
 
 

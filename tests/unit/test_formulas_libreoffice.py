@@ -30,8 +30,9 @@ from tests.property.test_live_books import (
     with_override,
     write_live,
 )
+from xlscore.analysis import analyse
 from xlscore.model import Model
-from xlscore.retier import analyse, retier
+from xlscore.retier import retier
 from xlscore.templates.demo import write_demo_book
 from xlscore.workbook.formulas import TABLE_ROW
 
@@ -116,7 +117,7 @@ def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Pa
     books["override"] = (folder / "override.xlsx", engine_on(overridden), analyse(overridden, TODAY).book.model)
     demo = folder / "demo_zh.xlsx"
     write_demo_book(demo, 200, 11, "zh")
-    retier(demo, folder / "live_zh.xlsx", today=TODAY, live=True)
+    retier(demo, folder / "live_zh.xlsx", as_of=TODAY, live=True)
     books["live_zh"] = (folder / "live_zh.xlsx", engine_on(demo), analyse(demo, TODAY).book.model)
     done = recalculate([path for path, _, _ in books.values()], folder / "recalculated")
     return {name: (out, result, model) for (name, (_, result, model)), out in zip(books.items(), done, strict=True)}

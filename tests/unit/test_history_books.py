@@ -93,7 +93,7 @@ def records(path: Path, name: str) -> list[dict[str, Any]]:
 
 
 def test_books_score_is_the_rating(tmp_path: Path) -> None:
-    from xlscore.retier import analyse
+    from xlscore.analysis import analyse
 
     analysis = analyse(new_book(tmp_path / "b.xlsx"), date(2026, 3, 31))
     assert analysis.ok and analysis.result is not None

@@ -40,7 +40,7 @@ def three_periods(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     copies: dict[str, Path] = {}
     for period in ("2026-Q1", "2026-Q2"):
         set_customers(book, customer_rows(period))
-        take_snapshot(book, period, today=QUARTER_END[period], now=datetime.combine(QUARTER_END[period], time(17)))
+        take_snapshot(book, period, as_of=QUARTER_END[period], taken_at=datetime.combine(QUARTER_END[period], time(17)))
         copies[period] = folder / f"after-{period}.xlsx"
         copies[period].write_bytes(book.read_bytes())
     set_customers(book, customer_rows("2026-Q3"))
@@ -109,7 +109,7 @@ def test_resnapshot_replaces_the_period_with_a_warning(three_periods: dict[str, 
     rows = customer_rows("2026-Q3")
     rows[6][4] = 50  # K08 45 -> 50: C -> B
     set_customers(book, rows)
-    report = take_snapshot(book, "2026-Q3", today=date(2026, 10, 2), now=datetime(2026, 10, 2, 9, 30))
+    report = take_snapshot(book, "2026-Q3", as_of=date(2026, 10, 2), taken_at=datetime(2026, 10, 2, 9, 30))
     replaced = [i for i in report.issues.warnings if i.code.startswith(("snapshot-", "history-"))]
     assert [i.code for i in replaced] == ["snapshot-replaced"]
     assert "2026-Q3 was already recorded (8 rows" in replaced[0].message
@@ -124,7 +124,7 @@ def test_resnapshot_replaces_the_period_with_a_warning(three_periods: dict[str, 
 def test_retier_next_quarter_compares_with_the_last_snapshot(three_periods: dict[str, Path], tmp_path: Path) -> None:
     book = tmp_path / "q4.xlsx"
     book.write_bytes(three_periods["2026-Q3"].read_bytes())
-    retier(book, today=date(2026, 10, 15))
+    retier(book, as_of=date(2026, 10, 15))
     m = matrix_of(book)
     assert m["A"] == [3, 0, 0, 0, 3] and m["B"] == [0, 3, 0, 0, 3] and m["C"] == [0, 0, 2, 0, 2]
     assert {r["Movement"] for r in records(book, "tblScoring")} == {"same"}
@@ -138,7 +138,7 @@ def test_retier_within_a_recorded_quarter_compares_with_the_one_before(three_per
                                                                         tmp_path: Path) -> None:
     book = tmp_path / "q3.xlsx"
     book.write_bytes(three_periods["2026-Q3"].read_bytes())
-    retier(book, today=date(2026, 8, 1))
+    retier(book, as_of=date(2026, 8, 1))
     assert matrix_of(book) == matrix_of(three_periods["2026-Q3"])
 
 
@@ -213,7 +213,7 @@ def test_snapshot_rejects_a_bad_period_with_exit_2(tmp_path: Path, capsys: pytes
 
 def test_first_snapshot_writes_a_migration_note_and_no_movement_columns(tmp_path: Path) -> None:
     book = new_book(tmp_path / "b.xlsx")
-    report = take_snapshot(book, today=date(2026, 5, 5))
+    report = take_snapshot(book, as_of=date(2026, 5, 5))
     assert report.period.label == "2026-Q2" and report.periods == ["2026-Q2"]
     head, _ = table_rows(book, "tblScoring")
     assert "Movement" not in head and "Previous tier" not in head

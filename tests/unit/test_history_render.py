@@ -25,7 +25,7 @@ def test_migration_sheet_renders_with_its_chart(tmp_path: Path) -> None:
     book = new_book(tmp_path / "three.xlsx", customer_rows("2026-Q1"))
     for period in ("2026-Q1", "2026-Q2", "2026-Q3"):
         set_customers(book, customer_rows(period))
-        take_snapshot(book, period, today=QUARTER_END[period], now=datetime.combine(QUARTER_END[period], time(17)))
+        take_snapshot(book, period, as_of=QUARTER_END[period], taken_at=datetime.combine(QUARTER_END[period], time(17)))
     import python_calamine as calamine
 
     others = [s for s in calamine.CalamineWorkbook.from_path(str(book)).sheet_names if s != "Migration"]

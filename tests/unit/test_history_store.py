@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from xlscore.analysis import analyse
 from xlscore.history.periods import parse_period
 from xlscore.history.snapshot import snapshot_sheets
 from xlscore.history.store import History, parse_history, snapshot_rows, with_snapshot
 from xlscore.issues import ModelError
-from xlscore.retier import analyse
 from xlscore.workbook.tables import RawTable
 
 from .test_history_books import new_book
@@ -100,8 +100,8 @@ def test_with_snapshot_replaces_a_period_and_keeps_dropped_indicators() -> None:
 
 def test_each_run_reads_the_history_afresh_even_through_the_same_reader(tmp_path: Path) -> None:
     """A book open in Excel keeps one table reader; a snapshot taken in between must be seen."""
+    from xlscore.analysis import analyse_book
     from xlscore.history.stage import load_history
-    from xlscore.retier import analyse_book
     from xlscore.workbook.reader import read_book
 
     book = read_book(new_book(tmp_path / "b.xlsx"))

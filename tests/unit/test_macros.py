@@ -14,7 +14,7 @@ import pytest
 
 from tests.fixtures.books import BAND_HEAD, INDICATOR_HEAD, TIER_HEAD, BookSpec
 from xlscore import macros
-from xlscore.livebook import MemoryBook
+from xlscore.openbook import MemoryBook
 from xlscore.workbook.layout import TABLES
 
 TODAY = date(2026, 5, 1)
@@ -39,8 +39,8 @@ def column(book: MemoryBook, table: str, header: str) -> list[Any]:
 
 def test_retier_writes_scoring_pyramid_and_issues_into_the_open_book() -> None:
     book = memory_book()
-    message = macros.retier(book, today=TODAY)
-    assert message == "Re-tiered 5 customers (5 scored): A 1, B 2, C 2."
+    message = macros.retier(book, as_of=TODAY)
+    assert message == "Re-tiered 5 customers (5 scored) as of 2026-05-01 (from --as-of): A 1, B 2, C 2."
     assert book.messages == [message]
     names = book.sheet_names
     assert names.index("Scoring") < names.index("Pyramid") < names.index("Issues")  # after the model sheets
@@ -68,7 +68,7 @@ def test_retier_writes_scoring_pyramid_and_issues_into_the_open_book() -> None:
 
 def test_each_table_is_read_once_and_each_sheet_written_in_one_assignment() -> None:
     book = memory_book()
-    macros.retier(book, today=TODAY)
+    macros.retier(book, as_of=TODAY)
     assert dict(book.reads) == {"tblIndicators": 1, "tblWeights": 1, "tblBands": 1, "tblTiers": 1,
                                 "tblCustomers": 1}
     assert set(book.writes.values()) == {1}
@@ -78,13 +78,13 @@ def test_each_table_is_read_once_and_each_sheet_written_in_one_assignment() -> N
 def test_a_second_retier_replaces_the_sheets_and_clears_old_rows() -> None:
     spec = BookSpec()
     book = memory_book(spec)
-    macros.retier(book, today=TODAY)
+    macros.retier(book, as_of=TODAY)
     spec.customers = spec.customers[:3]  # K004 and K005 leave
     smaller = memory_book(spec)
     for key in ("Scoring", "Pyramid", "Issues"):
         smaller.cells[key] = book.cells[key]
     smaller.tables.update({k: v for k, v in book.tables.items() if k in ("tblscoring", "tblpyramid", "tblissues")})
-    macros.retier(smaller, today=TODAY)
+    macros.retier(smaller, as_of=TODAY)
     assert column(smaller, "tblScoring", "Customer ID") == ["K001", "K002", "K003"]
     assert smaller.value("Scoring", "A5") is None  # K004's old row is gone
     assert smaller.sheet_names.count("Scoring") == 1
@@ -95,7 +95,7 @@ def test_retier_with_errors_writes_only_the_issues_sheet_with_links() -> None:
     spec.bands[1][2] = 900  # Bands row 3: Sales 900-5000 overlaps ...-1000 of row 2
     spec.customers[1][4] = "n/a"  # Customers!E3
     book = memory_book(spec)
-    message = macros.retier(book, today=TODAY)
+    message = macros.retier(book, as_of=TODAY)
     assert message == ("2 errors in the workbook: nothing was re-tiered. Each one is listed on the Issues sheet "
                        "with a link to its cell.")
     assert "Scoring" not in book.sheet_names and "Pyramid" not in book.sheet_names
@@ -124,11 +124,11 @@ def test_validate_lists_problems_and_changes_nothing_else() -> None:
 ])
 def test_explain_selection_traces_the_selected_customer(sheet: str, address: str, customer: str) -> None:
     book = memory_book()
-    macros.retier(book, today=TODAY)
+    macros.retier(book, as_of=TODAY)
     if sheet == "Tiers":
         book.cells["Tiers"][1, 8] = "K005"
     book.select(sheet, address)
-    message = macros.explain_selection(book, today=TODAY)
+    message = macros.explain_selection(book, as_of=TODAY)
     scores = {"K002": "Score 32.50, rank 4, tier C", "K004": "Score 57.00, rank 3, tier B",
               "K005": "Score 76.00, rank 2, tier B"}
     assert message == f"Customer {customer}: {scores[customer]}. The full trace is on the Explain sheet."
@@ -141,21 +141,21 @@ def test_explain_selection_traces_the_selected_customer(sheet: str, address: str
 def test_explain_without_a_customer_selected_says_what_to_do() -> None:
     book = memory_book()
     book.select("Weights", "A1")
-    assert macros.explain_selection(book, today=TODAY).startswith("Select a cell in a customer's row")
+    assert macros.explain_selection(book, as_of=TODAY).startswith("Select a cell in a customer's row")
     assert "Explain" not in book.sheet_names
 
 
 def test_explain_names_the_band_cells_of_the_open_book() -> None:
     book = memory_book()
     book.select("Customers", "A3")
-    macros.explain_selection(book, today=TODAY)
+    macros.explain_selection(book, as_of=TODAY)
     assert book.value("Explain", "A3") == "  Sales = 1,000: band 1,000 <= v < 5,000 (Bands!C3) -> 40 of 70 points"
 
 
 def test_snapshot_records_the_quarter_through_the_history_feature() -> None:
     pytest.importorskip("xlscore.history.snapshot")
     book = memory_book()
-    message = macros.snapshot(book, today=TODAY, now=datetime(2026, 5, 1, 9, 30))
+    message = macros.snapshot(book, as_of=TODAY, taken_at=datetime(2026, 5, 1, 9, 30))
     history_sheet = book.sheet_names[-1]
     assert message == f"Snapshot 2026-Q2: 5 customers recorded on the {history_sheet} sheet."
     history = book.table_values("tblHistory")
@@ -173,7 +173,7 @@ def test_snapshot_without_the_history_feature_says_so(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(importlib, "import_module", missing)
     book = memory_book()
-    assert macros.snapshot(book, today=TODAY).startswith("Snapshot needs the history feature (xlscore.history)")
+    assert macros.snapshot(book, as_of=TODAY).startswith("Snapshot needs the history feature (xlscore.history)")
     assert book.writes == {}
 
 
@@ -192,7 +192,7 @@ def test_text_that_looks_like_a_number_stays_text() -> None:
     spec = BookSpec()
     spec.customers[0][0] = "00123"
     book = memory_book(spec)
-    macros.retier(book, today=TODAY)
+    macros.retier(book, as_of=TODAY)
     assert book.value("Scoring", "A2") == "00123"
 
 
@@ -200,7 +200,7 @@ def test_a_chinese_book_gets_chinese_output_sheets() -> None:
     caller = MemoryBook("x.xlsx", cells={"客户": {}})
     macros.new_from_template(caller)
     zh = caller.opened[0]
-    message = macros.retier(zh, today=TODAY)
+    message = macros.retier(zh, as_of=TODAY)
     assert message.startswith("Re-tiered 0 customers (0 scored)")
     assert {"评分", "金字塔", "问题"} <= set(zh.sheet_names)
 

@@ -16,7 +16,7 @@ import xlwings as xw
 
 from tests.unit.test_macros import TODAY, memory_book
 from xlscore import macros
-from xlscore.livebook.xlwings_book import CHART_NAME, XlwingsBook
+from xlscore.openbook.xlwings_book import CHART_NAME, XlwingsBook
 from xlscore.workbook.refs import column_index
 
 
@@ -231,8 +231,8 @@ def _sample_args(fake: type) -> tuple[Any, ...]:
 
 def test_retier_through_the_excel_adapter_reads_each_table_once_and_writes_each_sheet_once() -> None:
     book = fake_excel_book()
-    message = macros.retier(XlwingsBook(book), today=TODAY)  # type: ignore[arg-type]
-    assert message == "Re-tiered 5 customers (5 scored): A 1, B 2, C 2."
+    message = macros.retier(XlwingsBook(book), as_of=TODAY)  # type: ignore[arg-type]
+    assert message == "Re-tiered 5 customers (5 scored) as of 2026-05-01 (from --as-of): A 1, B 2, C 2."
     assert book.app.alerts == [message]
     assert sorted(book.log.reads) == ["Bands!R1C1", "Customers!R1C1", "Indicators!R1C1", "Tiers!R1C1",
                                       "Weights!R1C1"]
@@ -242,20 +242,22 @@ def test_retier_through_the_excel_adapter_reads_each_table_once_and_writes_each_
     headers = [scoring.cells.get((1, c)) for c in range(1, width + 1)]
     score, follow_up = headers.index("'Score") + 1, headers.index("'Next follow-up") + 1
     assert scoring.cells[2, 1] == "'K001" and scoring.cells[2, score] == 96.0  # text keeps its apostrophe
-    assert [(t.name, t.range.row, t.range.last) for t in scoring.tables] == [("tblScoring", 1, (6, width))]
+    # the table ends before the as-of status line, which is one blank column to its right
+    assert [(t.name, t.range.row, t.range.last) for t in scoring.tables] == [("tblScoring", 1, (6, width - 2))]
+    assert str(scoring.cells[1, width]).startswith("'Scored 5 of 5 customers as of 2026-05-01")
     assert f"number_format Scoring!R2C{follow_up}=yyyy-mm-dd" in book.log.calls
 
 
 def test_the_pyramid_chart_is_created_then_refreshed_in_place() -> None:
     book = fake_excel_book()
-    macros.retier(XlwingsBook(book), today=TODAY)  # type: ignore[arg-type]
+    macros.retier(XlwingsBook(book), as_of=TODAY)  # type: ignore[arg-type]
     pyramid = book.sheets["Pyramid"]
     chart = pyramid.charts[0]
     assert (chart.name, chart.chart_type, chart.source, chart.categories) == (
         CHART_NAME, "bar_stacked", "$I$4:$I$6,$B$4:$B$6", "$H$4:$H$6")
     assert chart.category_axis.reverse_order is True and chart.legend.visible is False
     assert [(s.name, s.fill_color) for s in chart.series] == [("Spacer", (255, 255, 255)), ("Customers", (31, 78, 121))]
-    macros.retier(XlwingsBook(book), today=TODAY)  # type: ignore[arg-type]
+    macros.retier(XlwingsBook(book), as_of=TODAY)  # type: ignore[arg-type]
     assert len(pyramid.charts) == 1 and len(pyramid.tables) == 1  # refreshed and resized, not duplicated
 
 
@@ -263,7 +265,7 @@ def test_issues_are_hyperlink_formulas_in_the_same_assignment() -> None:
     book = fake_excel_book()
     bands = book.sheets["Bands"]
     bands.cells[3, 3] = 900.0  # Sales 900-5000 overlaps ...-1000
-    macros.retier(XlwingsBook(book), today=TODAY)  # type: ignore[arg-type]
+    macros.retier(XlwingsBook(book), as_of=TODAY)  # type: ignore[arg-type]
     issues = book.sheets["Issues"]
     assert issues.cells[2, 2] == '=HYPERLINK("#Bands!C3","Bands!C3")'
     assert book.log.writes == ["Issues"]
@@ -274,7 +276,7 @@ def test_explain_reads_the_selection_through_the_adapter() -> None:
     book = fake_excel_book()
     customers = book.sheets["Customers"]
     book.selection = FakeRange(customers, (3, 2))
-    message = macros.explain_selection(XlwingsBook(book), today=TODAY)  # type: ignore[arg-type]
+    message = macros.explain_selection(XlwingsBook(book), as_of=TODAY)  # type: ignore[arg-type]
     assert message == "Customer K002: Score 32.50, rank 4, tier C. The full trace is on the Explain sheet."
 
 
@@ -292,5 +294,5 @@ def test_a_total_row_is_not_read_as_a_customer() -> None:
     last = table.range.last[0] + 1
     customers.cells[last, 1], customers.cells[last, 5] = "Total", 17999.99
     table.range, table.show_totals = FakeRange(customers, (1, 1), (last, table.range.last[1])), True
-    message = macros.retier(XlwingsBook(book), today=TODAY)  # type: ignore[arg-type]
-    assert message == "Re-tiered 5 customers (5 scored): A 1, B 2, C 2."
+    message = macros.retier(XlwingsBook(book), as_of=TODAY)  # type: ignore[arg-type]
+    assert message == "Re-tiered 5 customers (5 scored) as of 2026-05-01 (from --as-of): A 1, B 2, C 2."

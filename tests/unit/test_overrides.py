@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 
+from xlscore.analysis import analyse
 from xlscore.cli import main
 from xlscore.history.snapshot import take_snapshot
 from xlscore.issues import Issue
-from xlscore.retier import analyse, retier
+from xlscore.retier import retier
 from xlscore.templates.build import build_template
 
 from .test_history_books import new_book, records, set_table
@@ -46,7 +47,7 @@ def scoring(book: Path) -> dict[str, dict[str, Any]]:
 
 def test_approved_override_sets_tier_policy_follow_up_and_flag(tmp_path: Path) -> None:
     book = book_with(tmp_path, [STRATEGIC])
-    report = retier(book, today=TODAY)
+    report = retier(book, as_of=TODAY)
     rows = scoring(book)
     k05 = rows["K05"]
     assert (k05["Score"], k05["Tier"], k05["Computed tier"], k05["Policy"]) == (40.0, "A", "C", "Visit monthly")
@@ -113,9 +114,9 @@ def test_two_live_overrides_of_one_customer_is_an_error_but_an_expired_one_is_hi
 
 def test_movement_is_measured_on_the_overridden_tier(tmp_path: Path) -> None:
     book = new_book(tmp_path / "book.xlsx")
-    take_snapshot(book, "2026-Q1", today=date(2026, 3, 31), now=datetime(2026, 3, 31, 17))
+    take_snapshot(book, "2026-Q1", as_of=date(2026, 3, 31), taken_at=datetime(2026, 3, 31, 17))
     set_table(book, "Overrides", "tblOverrides", HEAD, [STRATEGIC])
-    retier(book, today=TODAY)
+    retier(book, as_of=TODAY)
     k05 = scoring(book)["K05"]
     assert (k05["Computed tier"], k05["Tier"], k05["Previous tier"], k05["Movement"]) == ("C", "A", "C", "up")
     head = list(k05)
@@ -124,7 +125,7 @@ def test_movement_is_measured_on_the_overridden_tier(tmp_path: Path) -> None:
 
 def test_empty_overrides_table_changes_nothing(tmp_path: Path) -> None:
     book = new_book(tmp_path / "book.xlsx")
-    retier(book, today=TODAY)
+    retier(book, as_of=TODAY)
     assert "Computed tier" not in scoring(book)["K01"]
 
 

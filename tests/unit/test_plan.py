@@ -26,10 +26,10 @@ from typing import Any
 import icalendar
 import pytest
 
+from xlscore.analysis import analyse
 from xlscore.cli import main
 from xlscore.history.ics import escape_text, fold_line, plan_calendar
 from xlscore.history.plan import FollowUpPlan, follow_up_plan, plan_sheet
-from xlscore.retier import analyse
 
 from .test_history_books import new_book, records
 
@@ -42,8 +42,8 @@ CUSTOMERS = [  # id, rating, owner, last contact
 ]
 
 
-def rows(shift: timedelta = timedelta(0)) -> list[list[Any]]:
-    return [[cid, f"Customer {cid}", owner, None, rating, "yes", last + shift if last else None]
+def rows() -> list[list[Any]]:
+    return [[cid, f"Customer {cid}", owner, None, rating, "yes", last]
             for cid, rating, owner, last in CUSTOMERS]
 
 
@@ -127,10 +127,10 @@ def test_long_lines_fold_at_75_octets_without_splitting_characters() -> None:
 
 
 def test_plan_command_writes_the_sheet_and_calendar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    shift = date.today() - TODAY  # the command plans from the real today
-    book = new_book(tmp_path / "book.xlsx", rows(shift))
+    book = new_book(tmp_path / "book.xlsx", rows())
     ics = tmp_path / "plan.ics"
-    assert main(["plan", str(book), "--days", "30", "--owner", "ann", "--ics", str(ics)]) == 0
+    assert main(["plan", str(book), "--days", "30", "--owner", "ann", "--ics", str(ics),
+                 "--as-of", TODAY.isoformat()]) == 0
     planned = records(book, "tblPlan")
     assert [r["Customer ID"] for r in planned] == ["K01", "K06", "K03", "K08"]
     assert len(list(icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))) == 4

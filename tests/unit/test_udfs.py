@@ -19,7 +19,7 @@ import pytest
 
 from tests.fixtures.books import BAND_HEAD, INDICATOR_HEAD, TIER_HEAD, BookSpec
 from xlscore import udfs
-from xlscore.livebook import xlwings_value
+from xlscore.openbook import xlwings_value
 from xlscore.udf_inputs import cache_info, clear_caches
 
 Table = list[list[Any]]

@@ -19,8 +19,9 @@ def test_the_add_in_finds_exactly_the_five_udfs_none_volatile() -> None:
     assert not any(spec.volatile or spec.is_sub for spec in found.values())
     assert [a.name for a in found["CUSTOMER_SCORE"].arguments] == ["customer_id", *TABLES]
     assert [a.optional for a in found["CUSTOMER_SCORE"].arguments] == [False] * 5 + [True]
-    assert [a.optional for a in found["CUSTOMER_TIER"].arguments] == [False] * 6
-    assert [a.name for a in found["XLSCORE_TABLE"].arguments] == [*TABLES, "header"]
+    assert [a.optional for a in found["CUSTOMER_TIER"].arguments] == [False] * 6 + [True, True]
+    assert [a.name for a in found["CUSTOMER_TIER"].arguments][-2:] == ["overrides", "as_of"]
+    assert [a.name for a in found["XLSCORE_TABLE"].arguments] == [*TABLES, "header", "overrides", "as_of"]
     source = wrapper_module_source("xlscore.udfs", tuple(found.values()))
     assert "Function CUSTOMER_SCORE(customer_id, customers, indicators, weights, bands, Optional tiers)" in source
     assert "Application.Volatile" not in source

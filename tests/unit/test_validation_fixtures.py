@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from xlscore.analysis import analyse
 from xlscore.cli import main
-from xlscore.retier import analyse
 
 from ..fixtures.books import BookSpec, write
 

@@ -52,7 +52,7 @@ def test_retier_refits_from_tbl_orders_and_bands_predicted_value(tmp_path: Path)
     book = write(tmp_path / "book.xlsx", _spec(), _add_orders)
     customers_before = list(TableSource(book).table("tblCustomers").rows)
     out = tmp_path / "out.xlsx"
-    assert main(["retier", str(book), "-o", str(out), "--quiet"]) == 0
+    assert main(["retier", str(book), "-o", str(out), "--quiet", "--as-of", "2026-01-05"]) == 0
     source = TableSource(out)
     value = source.table("tblValue")
     predicted = {str(r[0]): r[value.headers.index("Predicted value")] for r in value.rows}
@@ -63,14 +63,15 @@ def test_retier_refits_from_tbl_orders_and_bands_predicted_value(tmp_path: Path)
         points = 0 if worth < 100 else 50 if worth < 1000 else 100
         assert scoring[cid]["Future value"] == points, (cid, worth)
     assert scoring["K005"]["Future value"] == 0  # no orders: no prediction, "If missing" = zero
-    assert source.has("tblValueParameters")
+    fit = {str(row[0]): row[1] for row in source.table("tblValueFit").rows}
+    assert fit["As of"] == "2026-01-05"  # the run's as-of date reaches the refit
     assert list(TableSource(out).table("tblCustomers").rows) == customers_before  # the user's table is not written
 
 
 def test_without_tbl_orders_the_last_value_sheet_is_read(tmp_path: Path) -> None:
     book = write(tmp_path / "book.xlsx", _spec(), _add_orders)
     valued = tmp_path / "valued.xlsx"
-    assert main(["value", str(book), "-o", str(valued), "--quiet"]) == 0
+    assert main(["value", str(book), "-o", str(valued), "--quiet", "--as-of", "2026-01-05"]) == 0
 
     def drop_orders(wb: Workbook) -> None:
         del wb["Orders"]
@@ -81,7 +82,7 @@ def test_without_tbl_orders_the_last_value_sheet_is_read(tmp_path: Path) -> None
     drop_orders(wb)
     wb.save(valued)
     out = tmp_path / "out.xlsx"
-    assert main(["retier", str(valued), "-o", str(out), "--quiet"]) == 0
+    assert main(["retier", str(valued), "-o", str(out), "--quiet", "--as-of", "2026-01-05"]) == 0
     value = TableSource(valued).table("tblValue")
     predicted = {str(r[0]): r[value.headers.index("Predicted value")] for r in value.rows}
     worth = predicted["K001"]
@@ -104,7 +105,7 @@ def test_the_template_s_empty_orders_table_says_there_are_no_orders(
     book = write(tmp_path / "book.xlsx", _spec())
     assert main(["validate", str(book)]) == 1
     out = capsys.readouterr().out
-    assert "Orders!A1" in out and "no orders" in out
+    assert "Orders!A1" in out and "no customer has an order" in out
 
 
 def test_orders_that_cannot_support_a_fit_stop_the_retier_at_tbl_orders(
@@ -113,14 +114,15 @@ def test_orders_that_cannot_support_a_fit_stop_the_retier_at_tbl_orders(
         fill_orders(wb, "en", [["K001", date(2025, 1, 1), 10.0], ["K001", date(2025, 2, 1), 10.0]])
 
     book = write(tmp_path / "book.xlsx", _spec(), few_orders)
-    assert main(["retier", str(book), "--quiet"]) == 1
+    assert main(["retier", str(book), "--quiet", "--as-of", "2026-01-05"]) == 1
     out = capsys.readouterr().out
     assert "Orders!A1" in out and "repeat buyers" in out and "'Predicted value'" in out
 
 
 def test_live_formulas_refuse_measures_from_tbl_value(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     book = write(tmp_path / "book.xlsx", _spec(), _add_orders)
-    assert main(["retier", str(book), "-o", str(tmp_path / "o.xlsx"), "--live", "--quiet"]) == 1
+    out = tmp_path / "o.xlsx"
+    assert main(["retier", str(book), "-o", str(out), "--live", "--quiet", "--as-of", "2026-01-05"]) == 1
     assert "re-tier without --live" in capsys.readouterr().err
 
 
@@ -129,5 +131,5 @@ def test_sql_refuses_measures_from_tbl_value_and_explain_traces_them(
     book = write(tmp_path / "book.xlsx", _spec(), _add_orders)
     assert main(["sql", str(book)]) == 1
     assert "come from tblValue" in capsys.readouterr().err
-    assert main(["explain", str(book), "K001"]) == 0
+    assert main(["explain", str(book), "K001", "--as-of", "2026-01-05"]) == 0
     assert "Predicted value" in capsys.readouterr().out

@@ -164,9 +164,13 @@ def test_temporary_files_of_killed_runs_are_cleaned_up_later(tmp_path: Path) -> 
     other = tmp_path / ".other.xlsx.abc123.xlscore-tmp"
     for path in (stale, fresh, other):
         path.write_bytes(b"partial")
-    an_hour_ago = time.time() - 3600
+    # Every mtime is set from the same clock the cleanup reads (file systems keep real times
+    # even when the clock is moved, as under time-machine).
+    now = time.time()
+    an_hour_ago = now - 3600
     os.utime(stale, (an_hour_ago, an_hour_ago))
     os.utime(other, (an_hour_ago, an_hour_ago))
+    os.utime(fresh, (now, now))
     write_workbook(book, [_scoring("a")])
     assert not stale.exists()
     assert fresh.exists() and other.exists()  # maybe still being written; another book's

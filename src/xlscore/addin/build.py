@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat
 import tempfile
 import xml.etree.ElementTree as ElementTree
 import zipfile
@@ -20,9 +21,17 @@ from pathlib import Path
 
 from xlscore import __version__
 from xlscore.addin.errors import AddinError
-from xlscore.addin.parts import SHEET_CODE_NAME, WORKBOOK_CODE_NAME, package_parts
+from xlscore.addin.macro_options import workbook_open_code
+from xlscore.addin.parts import (
+    ADDIN_FILE_NAME,
+    CUSTOM_UI_PARTS,
+    RUNTIME_VERSION_LABEL,
+    SHEET_CODE_NAME,
+    WORKBOOK_CODE_NAME,
+    package_parts,
+)
 from xlscore.addin.runtime import XlwingsRuntime, load_xlwings_runtime
-from xlscore.addin.wrappers import UdfModuleNotFoundError, collect_udfs, wrapper_module_source
+from xlscore.addin.wrappers import UdfModuleNotFoundError, UdfSpec, collect_udfs, wrapper_module_source
 from xlscore.vba import (
     OFFICE_REFERENCE,
     STDOLE_REFERENCE,
@@ -46,15 +55,10 @@ __all__ = [
     "write_addin",
 ]
 
-ADDIN_FILE_NAME = "xlscore.xlam"
 DEFAULT_UDF_MODULE = "xlscore.udfs"
 VBA_PROJECT_NAME = "xlscore"
 CUSTOM_UI_SOURCE = "customUI.xml"
 _ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can hold
-_CUSTOM_UI_NAMESPACES = (
-    "http://schemas.microsoft.com/office/2006/01/customui",
-    "http://schemas.microsoft.com/office/2009/07/customui",
-)
 
 
 @dataclass(frozen=True)
@@ -80,16 +84,19 @@ def addin_source_dir() -> Path:
     raise AddinError(f"the add-in sources ({CUSTOM_UI_SOURCE} and its VBA modules) are not installed")
 
 
-def _ribbon_callbacks(custom_ui: bytes) -> tuple[str, ...]:
+def _ribbon(custom_ui: bytes) -> tuple[str, tuple[str, ...]]:
+    """The ribbon's customUI namespace and its onAction callbacks."""
     try:
         root = ElementTree.fromstring(custom_ui)
     except ElementTree.ParseError as error:
         raise AddinError(f"addin/{CUSTOM_UI_SOURCE} is not well-formed XML: {error}") from None
-    if not any(root.tag == f"{{{namespace}}}customUI" for namespace in _CUSTOM_UI_NAMESPACES):
+    namespace = next((ns for ns in CUSTOM_UI_PARTS if root.tag == f"{{{ns}}}customUI"), None)
+    if namespace is None:
         raise AddinError(
-            f"addin/{CUSTOM_UI_SOURCE}: the root must be customUI in the Office customui namespace"
+            f"addin/{CUSTOM_UI_SOURCE}: the root must be customUI in one of the Office customui namespaces "
+            f"{', '.join(CUSTOM_UI_PARTS)}"
         )
-    return tuple(element.attrib["onAction"] for element in root.iter() if "onAction" in element.attrib)
+    return namespace, tuple(element.attrib["onAction"] for element in root.iter() if "onAction" in element.attrib)
 
 
 def _check_callbacks_exist(callbacks: tuple[str, ...], modules: list[VbaModule]) -> None:
@@ -114,10 +121,13 @@ def _hand_written_modules(source_dir: Path) -> list[VbaModule]:
 
 
 def _vba_project(
-    runtime: XlwingsRuntime, hand_written: list[VbaModule], udf_wrappers: str | None
+    runtime: XlwingsRuntime, hand_written: list[VbaModule], udfs: tuple[UdfSpec, ...], udf_wrappers: str | None
 ) -> VbaProject:
+    workbook_code = workbook_open_code(udfs)
     modules = [
-        VbaModule(document_module_source(WORKBOOK_CODE_NAME, WORKBOOK_DOCUMENT_BASE), ModuleKind.DOCUMENT),
+        VbaModule(
+            document_module_source(WORKBOOK_CODE_NAME, WORKBOOK_DOCUMENT_BASE, workbook_code), ModuleKind.DOCUMENT
+        ),
         VbaModule(document_module_source(SHEET_CODE_NAME, WORKSHEET_DOCUMENT_BASE), ModuleKind.DOCUMENT),
         *runtime.modules,
         *hand_written,
@@ -149,7 +159,7 @@ def build_addin(
     source_dir = source_dir or addin_source_dir()
     runtime = load_xlwings_runtime(xlwings_dir)
     custom_ui = (source_dir / CUSTOM_UI_SOURCE).read_bytes()
-    callbacks = _ribbon_callbacks(custom_ui)
+    custom_ui_namespace, callbacks = _ribbon(custom_ui)
     hand_written = _hand_written_modules(source_dir)
     notes: list[str] = []
     try:
@@ -158,16 +168,20 @@ def build_addin(
     except UdfModuleNotFoundError:
         udfs, udf_wrappers = (), None
         notes.append(f"{udf_module} does not exist yet: the add-in has no UDFs")
-    project = _vba_project(runtime, hand_written, udf_wrappers)
+    project = _vba_project(runtime, hand_written, udfs, udf_wrappers)
     _check_callbacks_exist(callbacks, list(project.modules))
     about = [
         f"xlscore add-in {__version__}",
-        f"xlwings VBA runtime {runtime.version}",
+        f"{RUNTIME_VERSION_LABEL}{runtime.version}",
         f"UDFs from {udf_module}: {', '.join(u.name for u in udfs) or 'none'}",
         f"Settings: {runtime.project_name}.conf, written by: xlscore addin install",
     ]
     parts = package_parts(
-        custom_ui=custom_ui, vba_project=build_vba_project_bin(project), version=__version__, about=about
+        custom_ui=custom_ui,
+        custom_ui_namespace=custom_ui_namespace,
+        vba_project=build_vba_project_bin(project),
+        version=__version__,
+        about=about,
     )
     return AddinBuild(
         data=_zip_package(parts),
@@ -181,13 +195,29 @@ def build_addin(
     )
 
 
+def _file_mode(path: Path) -> int:
+    """The mode a file written here should have: the replaced file's, else the umask's (0644 as a rule)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0o022)  # reading the umask means setting it; it is set back at once
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_addin(path: Path, data: bytes) -> None:
-    """Write the add-in file atomically: a half-written .xlam never replaces a good one."""
+    """Write the add-in file atomically: a half-written .xlam never replaces a good one.
+
+    A temporary file is private (0600); the add-in gets the mode an ordinary new file would
+    get, so that Excel under another account, a file share or a release upload can read it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _file_mode(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
+        Path(temporary).chmod(mode)
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -6,11 +6,15 @@ config file of the xlwings runtime inside the add-in: the full path of this Pyth
 custom add-in module, unchanged, so it reads ``<PROJECT_NAME>.conf`` (PROJECT_NAME is
 ``myaddin`` in xlwings 0.37) rather than ``xlwings.conf``: on Windows
 ``%USERPROFILE%\\.myaddin\\myaddin.conf``, on macOS ``myaddin.conf`` in Excel's sandbox.
-Other keys and other lines of an existing file are kept.
+Other keys and other lines of an existing file are kept; the file is written in the code
+page VBA reads it with (:mod:`xlscore.addin.config_file`). On macOS install also copies
+xlwings' AppleScript, without which RunPython cannot start Python from Excel's sandbox.
 
-A record of what install wrote (file hash, each key's previous value) lets uninstall
-undo exactly that and nothing else. All paths come from an :class:`InstallTarget`, so
-tests run on any OS.
+The add-in's xlwings runtime must be the version of this Python's xlwings (it loads
+``xlwings64-<version>.dll`` by exact name), so a mismatch is refused before anything is
+written. A record of what install wrote (file hashes, each key's previous value) lets
+uninstall undo exactly that and nothing else. All paths come from an
+:class:`InstallTarget`, so tests run on any OS.
 """
 
 from __future__ import annotations
@@ -18,127 +22,71 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import re
-import sys
 import zipfile
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xlscore.addin.build import ADDIN_FILE_NAME, write_addin
+from xlscore.addin.build import write_addin
+from xlscore.addin.config_file import config_value, encode_config, read_config, with_config_value
 from xlscore.addin.errors import AddinError
-from xlscore.addin.parts import ADDIN_WORKBOOK_CONTENT_TYPE
+from xlscore.addin.parts import ADDIN_WORKBOOK_CONTENT_TYPE, runtime_version_of
+from xlscore.addin.runtime import InstalledXlwings
+from xlscore.addin.targets import InstallTarget, install_target, interpreter_path
 
-__all__ = ["UDF_MODULES_KEY", "InstallTarget", "install", "install_target", "interpreter_path", "uninstall"]
+__all__ = [
+    "UDF_MODULES_KEY",
+    "InstallTarget",
+    "addin_runtime_version",
+    "install",
+    "install_target",
+    "interpreter_path",
+    "uninstall",
+]
 
 UDF_MODULES_KEY = "UDF Modules"
-RECORD_FILE_NAME = "addin-install.json"
-MACOS_STARTUP_DIR = (
-    "Library/Group Containers/UBF8T346G9.Office/User Content.localized/Startup.localized/Excel"
-)
-MACOS_EXCEL_SANDBOX_DIR = "Library/Containers/com.microsoft.Excel/Data"
-_CONFIG_LINE = re.compile(r'^"([^"]*)","([^"]*)"\s*$')
 
 
-@dataclass(frozen=True)
-class InstallTarget:
-    """Where install puts things on one machine."""
-
-    system: str  # "windows" or "macos"
-    addin_dir: Path
-    config_file: Path
-    record_file: Path
-
-    @property
-    def addin_file(self) -> Path:
-        return self.addin_dir / ADDIN_FILE_NAME
-
-    @property
-    def interpreter_key(self) -> str:
-        return "INTERPRETER_WIN" if self.system == "windows" else "INTERPRETER_MAC"
-
-    @property
-    def newline(self) -> str:
-        return "\r\n" if self.system == "windows" else "\n"
+def _package_parts(data: bytes) -> dict[str, bytes]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return {name: package.read(name) for name in package.namelist()}
+    except (zipfile.BadZipFile, KeyError):
+        return {}
 
 
-def install_target(
-    config_name: str,
-    *,
-    platform: str | None = None,
-    home: Path | None = None,
-    environ: Mapping[str, str] | None = None,
-) -> InstallTarget:
-    """The target of this machine (or of the given platform, home and environment)."""
-    platform = platform or sys.platform
-    home = home or Path.home()
-    environ = os.environ if environ is None else environ
-    if platform == "win32":
-        profile = Path(environ.get("USERPROFILE", str(home)))
-        appdata = Path(environ.get("APPDATA", str(profile / "AppData" / "Roaming")))
-        return InstallTarget(
-            system="windows",
-            addin_dir=appdata / "Microsoft" / "Excel" / "XLSTART",
-            config_file=profile / f".{config_name}" / f"{config_name}.conf",
-            record_file=profile / ".xlscore" / RECORD_FILE_NAME,
+def addin_runtime_version(addin_data: bytes) -> str:
+    """The xlwings runtime version inside an add-in built by ``xlscore addin build``."""
+    parts = _package_parts(addin_data)
+    if ADDIN_WORKBOOK_CONTENT_TYPE.encode() not in parts.get("[Content_Types].xml", b""):
+        raise AddinError(
+            "that file is not an Excel add-in (.xlam); build one with: xlscore addin build -o PATH"
         )
-    if platform == "darwin":
-        return InstallTarget(
-            system="macos",
-            addin_dir=home / MACOS_STARTUP_DIR,
-            config_file=home / MACOS_EXCEL_SANDBOX_DIR / f"{config_name}.conf",
-            record_file=home / ".xlscore" / RECORD_FILE_NAME,
+    version = runtime_version_of(parts)
+    if version is None:
+        raise AddinError(
+            "that add-in does not say which xlwings runtime it holds, so it was not built by "
+            "xlscore addin build; build one with: xlscore addin build -o PATH"
         )
-    raise AddinError(
-        f"Excel add-ins install on Windows and macOS, not on {platform}. Build the add-in here with "
-        "'xlscore addin build -o xlscore.xlam' and install it on the Excel machine."
-    )
+    return version
 
 
-def interpreter_path() -> str:
-    """The full path of this Python, as started (a venv's python, not its resolved target)."""
-    return str(Path(sys.executable).absolute())  # resolve() would leave a venv for its base Python
+def check_runtime_matches(addin_version: str, xlwings: InstalledXlwings) -> None:
+    """Refuse an add-in whose VBA would load another xlwings DLL than this Python has."""
+    if addin_version != xlwings.version:
+        raise AddinError(
+            f"the add-in holds the VBA runtime of xlwings {addin_version}, but this Python has xlwings "
+            f"{xlwings.version}: its UDFs would look for xlwings64-{addin_version}.dll and fail. Run "
+            f"'xlscore addin install' without --addin (it builds the add-in from this xlwings), or "
+            f"'pip install xlwings=={addin_version}'"
+        )
 
 
-# -- the config file: lines of "KEY","VALUE", keys compared without case -----------------------
+def _say(dry_run: bool, done: str, planned: str) -> str:
+    return f"Would {planned}" if dry_run else done
 
 
-def _read_lines(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
-
-
-def _config_value(lines: list[str], key: str) -> str | None:
-    for line in lines:
-        match = _CONFIG_LINE.match(line)
-        if match and match.group(1).lower() == key.lower():
-            return match.group(2)
-    return None
-
-
-def _with_config_value(lines: list[str], key: str, value: str | None) -> list[str]:
-    """The lines with key set to value (None removes it); the first matching line is reused."""
-    updated, placed = [], False
-    for line in lines:
-        match = _CONFIG_LINE.match(line)
-        if match and match.group(1).lower() == key.lower():
-            if value is not None and not placed:
-                updated.append(f'"{key}","{value}"')
-            placed = True
-            continue
-        updated.append(line)
-    if value is not None and not placed:
-        updated.append(f'"{key}","{value}"')
-    return updated
-
-
-def _write_lines(path: Path, lines: list[str], newline: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes("".join(line + newline for line in lines).encode("utf-8"))
-
-
-# -- install and uninstall ---------------------------------------------------------------------
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _load_record(target: InstallTarget) -> dict[str, Any] | None:
@@ -153,47 +101,78 @@ def _load_record(target: InstallTarget) -> dict[str, Any] | None:
     return record
 
 
-def _check_is_addin(data: bytes) -> None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            content_types = package.read("[Content_Types].xml")
-    except (zipfile.BadZipFile, KeyError):
-        content_types = b""
-    if ADDIN_WORKBOOK_CONTENT_TYPE.encode() not in content_types:
+def _non_code_page_hint(target: InstallTarget) -> str:
+    example = " (for example C:\\xlscore-env)" if target.system == "windows" else ""
+    return (
+        f"Create the Python environment in a folder whose path has only characters of {target.code_page}"
+        f"{example} and run 'xlscore addin install' from it."
+    )
+
+
+def _applescript_plan(target: InstallTarget, xlwings: InstalledXlwings, earlier: dict[str, Any]) -> dict[str, Any]:
+    """What install does with xlwings' AppleScript on macOS (nothing elsewhere)."""
+    if target.applescript_dir is None:
+        return {}
+    source = xlwings.applescript
+    if not source.is_file():
         raise AddinError(
-            "that file is not an Excel add-in (.xlam); build one with: xlscore addin build -o PATH"
+            f"{source} is missing, and RunPython on macOS needs it; reinstall xlwings "
+            f"('pip install --force-reinstall xlwings=={xlwings.version}')"
         )
-
-
-def _say(dry_run: bool, done: str, planned: str) -> str:
-    return f"Would {planned}" if dry_run else done
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    data = source.read_bytes()
+    destination = target.applescript_dir / source.name
+    before = earlier.get("applescript", {})
+    created = before["created"] if before.get("path") == str(destination) else not destination.exists()
+    return {"path": str(destination), "sha256": _sha256(data), "created": created, "data": data}
 
 
 def install(
-    addin_data: bytes, target: InstallTarget, *, interpreter: str, udf_modules: str, dry_run: bool = False
+    addin_data: bytes,
+    target: InstallTarget,
+    *,
+    interpreter: str,
+    udf_modules: str,
+    xlwings: InstalledXlwings,
+    dry_run: bool = False,
 ) -> list[str]:
     """Copy the add-in and set its config; returns what was done (or would be, with dry_run)."""
-    _check_is_addin(addin_data)
-    settings = {target.interpreter_key: interpreter, UDF_MODULES_KEY: udf_modules}
+    check_runtime_matches(addin_runtime_version(addin_data), xlwings)
+    try:
+        return _install(addin_data, target, interpreter, udf_modules, xlwings, dry_run)
+    except PermissionError as error:
+        raise AddinError(target.cannot_write(error.filename)) from None
+
+
+def _install(
+    addin_data: bytes,
+    target: InstallTarget,
+    interpreter: str,
+    udf_modules: str,
+    xlwings: InstalledXlwings,
+    dry_run: bool,
+) -> list[str]:
+    settings = {target.interpreter_key: target.setting(interpreter), UDF_MODULES_KEY: udf_modules}
     for key, value in settings.items():
         if '"' in value:
             raise AddinError(f"{key} cannot hold a double quote: {value}")
     earlier = _load_record(target) or {}
     earlier_settings: dict[str, Any] = earlier.get("settings", {})
-    lines = _read_lines(target.config_file)
+    lines = read_config(target.config_file, target.code_page)
     record_settings = {}
     for key, value in settings.items():
-        previous = earlier_settings[key]["previous"] if key in earlier_settings else _config_value(lines, key)
+        previous = earlier_settings[key]["previous"] if key in earlier_settings else config_value(lines, key)
         record_settings[key] = {"written": value, "previous": previous}
-        lines = _with_config_value(lines, key, value)
+        lines = with_config_value(lines, key, value)
+    config_bytes = encode_config(
+        lines, target.config_file, target.code_page, target.newline, _non_code_page_hint(target)
+    )
+    applescript = _applescript_plan(target, xlwings, earlier)
     record = {
         "addin_file": str(target.addin_file),
         "addin_sha256": _sha256(addin_data),
+        "xlwings_version": xlwings.version,
         "config_file": str(target.config_file),
+        "config_code_page": target.code_page,
         "config_file_created": earlier.get("config_file_created", not target.config_file.exists()),
         "config_dir_created": earlier.get("config_dir_created", not target.config_file.parent.exists()),
         "settings": record_settings,
@@ -203,58 +182,72 @@ def install(
         *(
             _say(
                 dry_run,
-                f'Set "{key}" to "{value}" in {target.config_file}',
-                f'set "{key}" to "{value}" in {target.config_file}',
+                f'Set "{key}" to "{value}" in {target.config_file} ({target.code_page})',
+                f'set "{key}" to "{value}" in {target.config_file} ({target.code_page})',
             )
             for key, value in settings.items()
         ),
-        _say(
-            dry_run,
-            f"Recorded the install in {target.record_file}",
-            f"record the install in {target.record_file}",
-        ),
     ]
+    if applescript:
+        script = applescript.pop("data")
+        record["applescript"] = applescript
+        messages.append(
+            _say(
+                dry_run,
+                f"Copied xlwings' AppleScript (RunPython needs it) to {applescript['path']}",
+                f"copy xlwings' AppleScript (RunPython needs it) to {applescript['path']}",
+            )
+        )
+    messages.append(
+        _say(dry_run, f"Recorded the install in {target.record_file}", f"record the install in {target.record_file}")
+    )
     if dry_run:
         return messages
-    try:
-        write_addin(target.addin_file, addin_data)
-    except PermissionError:
-        raise AddinError(f"{target.addin_file} is in use: close Excel and run the install again") from None
-    _write_lines(target.config_file, lines, target.newline)
+    write_addin(target.addin_file, addin_data)
+    target.config_file.parent.mkdir(parents=True, exist_ok=True)
+    target.config_file.write_bytes(config_bytes)
+    if applescript:
+        write_addin(Path(applescript["path"]), script)
     target.record_file.parent.mkdir(parents=True, exist_ok=True)
     target.record_file.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return messages
 
 
-def _uninstall_addin_file(target: InstallTarget, record: dict[str, Any], dry_run: bool) -> str:
-    path = target.addin_file
+def _uninstall_file(path: Path, sha256: str | None, dry_run: bool, what: str) -> str:
     if not path.is_file():
         return f"{path} is already gone"
-    if _sha256(path.read_bytes()) != record.get("addin_sha256"):
-        return f"Left {path} in place: it changed since the install, so it is not the file install wrote"
+    if _sha256(path.read_bytes()) != sha256:
+        return f"Left {path} in place: it changed since the install, so it is not the {what} install wrote"
     if not dry_run:
-        try:
-            path.unlink()
-        except PermissionError:
-            raise AddinError(f"{path} is in use: close Excel and run the uninstall again") from None
+        path.unlink()
     return _say(dry_run, f"Removed {path}", f"remove {path}")
+
+
+def _uninstall_applescript(record: dict[str, Any], dry_run: bool) -> list[str]:
+    applescript = record.get("applescript")
+    if not applescript:
+        return []
+    path = Path(applescript["path"])
+    if not applescript.get("created"):
+        return [f"Left {path} in place: it was there before the install"]
+    return [_uninstall_file(path, applescript.get("sha256"), dry_run, "AppleScript")]
 
 
 def _uninstall_settings(target: InstallTarget, record: dict[str, Any], dry_run: bool) -> list[str]:
     config_file = Path(record.get("config_file", target.config_file))
-    lines = _read_lines(config_file)
+    lines = read_config(config_file, target.code_page)
     messages = []
     for key, values in record.get("settings", {}).items():
-        current, previous = _config_value(lines, key), values.get("previous")
+        current, previous = config_value(lines, key), values.get("previous")
         if current != values.get("written"):
             messages.append(f'Left "{key}" in {config_file}: it changed since the install')
         elif previous is None:
-            lines = _with_config_value(lines, key, None)
+            lines = with_config_value(lines, key, None)
             messages.append(
                 _say(dry_run, f'Removed "{key}" from {config_file}', f'remove "{key}" from {config_file}')
             )
         else:
-            lines = _with_config_value(lines, key, previous)
+            lines = with_config_value(lines, key, previous)
             messages.append(
                 _say(
                     dry_run,
@@ -272,19 +265,30 @@ def _uninstall_settings(target: InstallTarget, record: dict[str, Any], dry_run: 
         if record.get("config_dir_created") and not any(config_file.parent.iterdir()):
             config_file.parent.rmdir()
     else:
-        _write_lines(config_file, lines, target.newline)
+        config_file.write_bytes(encode_config(lines, config_file, target.code_page, target.newline))
     return messages
 
 
 def uninstall(target: InstallTarget, *, dry_run: bool = False) -> list[str]:
     """Undo what install wrote, as its record says; returns what was done (or would be)."""
+    try:
+        return _uninstall(target, dry_run)
+    except PermissionError as error:
+        raise AddinError(target.cannot_write(error.filename)) from None
+
+
+def _uninstall(target: InstallTarget, dry_run: bool) -> list[str]:
     record = _load_record(target)
     if record is None:
         message = f"Nothing to uninstall: there is no install record at {target.record_file}"
         if target.addin_file.is_file():
             message += f". {target.addin_file} exists, but not from xlscore addin install: remove it by hand"
         return [message]
-    messages = [_uninstall_addin_file(target, record, dry_run), *_uninstall_settings(target, record, dry_run)]
+    messages = [
+        _uninstall_file(target.addin_file, record.get("addin_sha256"), dry_run, "file"),
+        *_uninstall_settings(target, record, dry_run),
+        *_uninstall_applescript(record, dry_run),
+    ]
     messages.append(
         _say(dry_run, f"Removed the install record {target.record_file}", f"remove {target.record_file}")
     )

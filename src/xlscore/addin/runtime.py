@@ -16,7 +16,15 @@ from pathlib import Path
 from xlscore.addin.errors import AddinError
 from xlscore.vba import ModuleKind, VbaModule, class_module_source, to_crlf
 
-__all__ = ["RUNTIME_MODULE_FILE", "XlwingsRuntime", "load_xlwings_runtime", "xlwings_package_dir"]
+__all__ = [
+    "RUNTIME_MODULE_FILE",
+    "InstalledXlwings",
+    "XlwingsRuntime",
+    "installed_xlwings",
+    "load_xlwings_runtime",
+    "xlwings_dll_names",
+    "xlwings_package_dir",
+]
 
 RUNTIME_MODULE_FILE = "xlwings_custom_addin.bas"
 _CLASS_MODULE_DIR = "addin"
@@ -80,3 +88,30 @@ def load_xlwings_runtime(package_dir: Path | None = None) -> XlwingsRuntime:
         main_module=VbaModule(main_source, ModuleKind.STANDARD),
         class_modules=tuple(VbaModule(class_sources[name], ModuleKind.CLASS) for name in sorted(needed)),
     )
+
+
+@dataclass(frozen=True)
+class InstalledXlwings:
+    """The xlwings of this Python: its version and the files the add-in needs next to it."""
+
+    version: str
+    project_name: str  # the runtime's PROJECT_NAME, which names its settings file
+    package_dir: Path
+
+    @property
+    def applescript(self) -> Path:
+        """What RunPython on macOS calls through AppleScriptTask (``xlwings-<version>.applescript``)."""
+        return self.package_dir / f"xlwings-{self.version}.applescript"
+
+
+
+def xlwings_dll_names(version: str) -> tuple[str, str]:
+    """The DLLs a runtime of that version declares for 64- and 32-bit Office."""
+    return (f"xlwings64-{version}.dll", f"xlwings32-{version}.dll")
+
+
+def installed_xlwings(package_dir: Path | None = None) -> InstalledXlwings:
+    """This Python's xlwings, as its add-in runtime says (the version the VBA declares)."""
+    package_dir = package_dir or xlwings_package_dir()
+    runtime = load_xlwings_runtime(package_dir)
+    return InstalledXlwings(runtime.version, runtime.project_name, package_dir)

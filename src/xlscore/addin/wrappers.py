@@ -26,6 +26,7 @@ from xlscore.vba import to_crlf
 __all__ = ["UdfArgument", "UdfModuleNotFoundError", "UdfSpec", "collect_udfs", "wrapper_module_source"]
 
 WRAPPER_MODULE_NAME = "xlscore_udfs"
+DEFAULT_CATEGORY = "xlscore"  # the Insert Function category of a UDF that names none
 _MAX_LINE_LENGTH = 1024  # VBA's limit; longer lines are continued with " _"
 _LINE_CONTINUATION = " _\n"
 _VBA_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,254}")
@@ -43,6 +44,12 @@ class UdfArgument:
     vba: str | None  # a VBA expression passed instead of a parameter (xlwings' vba= option)
     optional: bool
     vararg: bool
+    doc: str = ""  # xlwings' @xw.arg(..., doc=...): shown in Excel's Function Arguments dialog
+
+    @property
+    def in_formula(self) -> bool:
+        """Typed in the formula; the others are filled in by VBA (vba= expressions, the caller)."""
+        return not (self.vba or self.name == "caller")
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,8 @@ class UdfSpec:
     is_sub: bool = False
     volatile: bool = False
     call_in_wizard: bool = True
+    description: str = ""  # the function's docstring, for Excel's Insert Function dialog
+    category: str = DEFAULT_CATEGORY  # xlwings' @xw.func(category=...)
 
 
 # -- collecting the metadata ---------------------------------------------------------------
@@ -66,12 +75,17 @@ def _metadata(function: Callable[..., Any]) -> dict[str, Any]:
     for parameter in inspect.signature(function).parameters.values():
         if parameter.kind not in (parameter.POSITIONAL_OR_KEYWORD, parameter.VAR_POSITIONAL):
             raise AddinError(f"UDF {function.__name__}: xlwings UDFs take no keyword-only arguments")
-        argument = {"name": parameter.name, "vba": None, "vararg": parameter.kind is parameter.VAR_POSITIONAL}
+        argument = {
+            "name": parameter.name,
+            "vba": None,
+            "doc": "",
+            "vararg": parameter.kind is parameter.VAR_POSITIONAL,
+        }
         if parameter.default is not parameter.empty:
             argument["optional"] = parameter.default  # as xlwings: the key's presence marks it optional
         arguments.append(argument)
     metadata = {"name": function.__name__, "sub": False, "args": arguments}
-    metadata.update(call_in_wizard=True, volatile=False)
+    metadata.update(call_in_wizard=True, volatile=False, category=DEFAULT_CATEGORY)
     function.__xlfunc__ = metadata  # type: ignore[attr-defined]
     return metadata
 
@@ -81,6 +95,7 @@ def _recording_func(function: Any = None, **options: Any) -> Any:
         metadata = _metadata(function)
         metadata["call_in_wizard"] = bool(options.get("call_in_wizard", True))
         metadata["volatile"] = bool(options.get("volatile", False))
+        metadata["category"] = str(options.get("category", DEFAULT_CATEGORY))
         return function
 
     return record if function is None else record(function)
@@ -100,6 +115,7 @@ def _recording_arg(name: str, convert: Any = None, **options: Any) -> Callable[[
         for argument in _metadata(function)["args"]:
             if argument["name"] == name.lstrip("*"):
                 argument["vba"] = options.get("vba", argument["vba"])
+                argument["doc"] = str(options.get("doc", argument["doc"]))
                 return function
         raise AddinError(f"UDF {function.__name__}: @xw.arg names {name!r}, which is not an argument")
 
@@ -182,11 +198,13 @@ def collect_udfs(module_name: str) -> tuple[UdfSpec, ...]:
         udfs[metadata["name"]] = UdfSpec(
             name=metadata["name"],
             arguments=tuple(
-                UdfArgument(a["name"], a["vba"], "optional" in a, a["vararg"]) for a in metadata["args"]
+                UdfArgument(a["name"], a["vba"], "optional" in a, a["vararg"], a["doc"]) for a in metadata["args"]
             ),
             is_sub=metadata["sub"],
             volatile=metadata["volatile"],
             call_in_wizard=metadata["call_in_wizard"],
+            description=inspect.getdoc(getattr(module, attribute)) or "",
+            category=metadata["category"],
         )
     return tuple(udfs.values())
 
@@ -234,8 +252,8 @@ def _split_long_line(line: str) -> str:
 def _signature(udf: UdfSpec) -> str:
     parameters = []
     for argument in udf.arguments:
-        if argument.vba or argument.name == "caller":
-            continue  # filled in by VBA, not by the formula
+        if not argument.in_formula:
+            continue
         prefix = "Optional " if argument.optional else "ParamArray " if argument.vararg else ""
         parameters.append(prefix + argument.name + ("()" if argument.vararg else ""))
     kind = "Sub" if udf.is_sub else "Function"

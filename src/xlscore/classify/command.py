@@ -12,6 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from xlscore.asof import add_as_of_argument
+
 __all__ = ["cmd_classify", "register"]
 
 
@@ -30,19 +32,21 @@ def register(subparsers: Any) -> None:
                    help="add the missing classification tables with their default rows (to OUT with -o, else "
                    "to BOOK itself, keeping a backup)")
     p.add_argument("--force", action="store_true", help="write even if Excel has the file open")
+    add_as_of_argument(p)
     p.set_defaults(func=cmd_classify)
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    from xlscore.analysis import analyse
     from xlscore.classify.labels import SETTINGS_TABLES
     from xlscore.classify.report import family_lines, missing_tables, summary_lines
     from xlscore.classify.template import default_sheets
     from xlscore.commands import print_issues
-    from xlscore.retier import analyse, output_sheets
+    from xlscore.retier import output_sheets
     from xlscore.workbook.writer import write_workbook
 
     book: Path = args.book
-    analysis = analyse(book)
+    analysis = analyse(book, args.as_of)
     added: list[str] = []
     with tempfile.TemporaryDirectory(prefix="xlscore-classify-") as scratch:
         source = book
@@ -51,7 +55,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
             if added:
                 source = Path(scratch) / book.name
                 write_workbook(book, default_sheets(added, analysis.book.lang), target=source, backups=0)
-                analysis = analyse(source)
+                analysis = analyse(source, args.as_of)
         for line in family_lines(analysis.book.source, book.name):
             print(line)
         if not analysis.ok or analysis.result is None:
@@ -59,11 +63,12 @@ def cmd_classify(args: argparse.Namespace) -> int:
             print(f"{book.name}: {len(analysis.issues.errors)} errors; nothing was written", file=sys.stderr)
             return 1
         print_issues(analysis.issues.warnings)
+        print(f"classified {analysis.as_of.describe()}")
         for line in summary_lines(analysis):
             print(line)
         if args.output is not None or added:
             target = args.output or book
-            sheets = output_sheets(analysis, analysis.today) if args.output is not None else []
+            sheets = output_sheets(analysis) if args.output is not None else []
             written = write_workbook(source, sheets, target=target, force=args.force)
             tables = f"added {', '.join(SETTINGS_TABLES[k].table for k in added)}; " if added else ""
             backup = f" (backup: {written.backup.name})" if written.backup else ""

@@ -177,7 +177,7 @@ class CustomerData:
             dates = cast(list[date | None], raw)
         else:
             dates = [as_date(v, table.ref(i, col), name, issues) for i, v in zip(self.rows, raw, strict=True)]
-        as_of = settings.count_to(run_date)
+        as_of = run_date
         days = np.array([np.nan if d is None else float(as_of.toordinal() - d.toordinal()) for d in dates])
         future = np.flatnonzero(days < 0)
         if len(future):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from xlscore.analysis import Analysis, ExtraColumn
 from xlscore.classify.customer_types import TypeRule, assign_types, read_type_rules
 from xlscore.classify.data import CustomerData, FloatArray, ObjArray
 from xlscore.classify.labels import OUTPUT_COLUMNS, SETTINGS_TABLES, pick
@@ -28,8 +29,8 @@ from xlscore.issues import IssueList
 from xlscore.workbook.layout import Lang
 
 if TYPE_CHECKING:
-    from xlscore.retier import Analysis
-    from xlscore.workbook.reader import TableReader
+    from xlscore.workbook.reader import Book, TableReader
+    from xlscore.workbook.refs import CellRef
     from xlscore.workbook.sheetdata import OutputSheet
 
 __all__ = ["CLASSIFICATION", "Classification", "ClassifyConfig", "compare", "read_config"]
@@ -72,8 +73,8 @@ def read_config(source: TableReader | None, lang: Lang) -> ClassifyConfig:
         config.grid = read_ninebox(tables["ninebox"], issues)
     if tables["types"] is not None:
         config.rules = read_type_rules(tables["types"], issues)
-    if config.stages is not None or config.segments is not None:
-        config.settings = read_settings(source, lang, issues)
+    if config.stages is not None or config.segments is not None or tables["settings"] is not None:
+        config.settings = read_settings(source, lang, issues)  # also the book's As of date: always checked
     return config
 
 
@@ -146,7 +147,7 @@ class _Run:
 
 
 class Classification:
-    """The extension object registered in :data:`xlscore.extensions.EXTENSIONS`."""
+    """The extension object registered in :data:`xlscore.analysis.EXTENSIONS`."""
 
     name = "classify"
 
@@ -161,6 +162,15 @@ class Classification:
         if self._cached is None or self._cached[0] is not source:
             self._cached = (source, read_config(source, analysis.book.lang))
         return self._cached[1]
+
+    def pinned_as_of(self, book: Book) -> tuple[date, CellRef | None] | None:
+        """The "As of date" setting of tblClassify: the book's own as-of date (``--as-of`` wins over it)."""
+        if book.source is None or optional_table(book.source, "settings") is None:
+            return None
+        settings = read_settings(book.source, book.lang, IssueList())  # its problems are reported by apply
+        if settings.as_of is None:
+            return None
+        return settings.as_of, settings.refs.get("as_of")
 
     def apply(self, analysis: Analysis) -> None:
         if analysis.result is None:
@@ -205,8 +215,6 @@ def compare(analysis: Analysis, config: ClassifyConfig) -> MethodsComparison | N
 
 def _declare_columns(analysis: Analysis) -> None:
     """Show the added columns in tblScoring, after everything else, in a fixed order."""
-    from xlscore.retier import ExtraColumn
-
     assert analysis.result is not None
     ours = set(OUTPUT_COLUMNS)
     analysis.extra_columns[:] = [c for c in analysis.extra_columns if c.name not in ours]

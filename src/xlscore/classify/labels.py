@@ -78,8 +78,10 @@ SETTINGS: dict[str, tuple[Text, Text, Text]] = {
     "monetary": (("Monetary column", "购买金额列"), ("Sales last year (k)", "近一年销售额(千元)"),
                  ("Customers column with the amount bought (RFM monetary)", "客户表中购买金额所在列（RFM 金额）")),
     "as_of": (("As of date", "基准日期"), ("", ""),
-              ("Days since the last purchase are counted to this date; blank = the day of the run",
-               "距上次购买的天数计算到此日期；空白 = 运行当天")),
+              ("The book's as-of date: lifecycle, recency, follow-ups, override expiry and the snapshot period are "
+               "measured to it; blank = the day of the run; --as-of on the command line wins",
+               "工作簿的基准日期：生命周期、最近购买天数、跟进、覆盖到期和快照期间均按此日期计算；空白 = 运行当天；"
+               "命令行 --as-of 优先")),
 }
 
 # tblLifecycle.Rule vocabulary.

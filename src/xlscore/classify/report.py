@@ -11,7 +11,7 @@ from xlscore.classify.labels import LEVELS, SETTINGS_TABLES, TEXT, pick
 from xlscore.classify.ninebox import HIGH_FIRST, cell_label
 
 if TYPE_CHECKING:
-    from xlscore.retier import Analysis
+    from xlscore.analysis import Analysis
     from xlscore.workbook.reader import TableReader
 
 __all__ = ["FAMILIES", "family_lines", "missing_tables", "summary_lines"]

@@ -45,7 +45,11 @@ def find_columns(table: RawTable, required: tuple[str, ...], optional: tuple[str
 
 @dataclass(frozen=True)
 class Settings:
-    """Which Customers columns hold purchases, and the date days are counted to."""
+    """Which Customers columns hold purchases, and the as-of date the book pins (None: none pinned).
+
+    The pin is the run's as-of date for every rule, unless ``--as-of`` overrides it
+    (:func:`xlscore.analysis.book_as_of`); classification reads the run's date, not this.
+    """
 
     last_purchase: str
     frequency: str
@@ -56,10 +60,6 @@ class Settings:
     def column(self, key: str) -> str:
         value: str = getattr(self, key)
         return value
-
-    def count_to(self, run_date: date) -> date:
-        """The date days since the last purchase are counted to: As of date, else the run's date."""
-        return self.as_of or run_date
 
 
 def _defaults(lang: Lang) -> dict[str, str]:

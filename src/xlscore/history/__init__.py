@@ -1,7 +1,7 @@
 """Over time: snapshots (tblHistory), tier migration, overrides with expiry, the follow-up plan.
 
 The re-tier stages are ``xlscore.history.overrides:OVERRIDES_STAGE`` and
-``xlscore.history.stage:HISTORY_STAGE`` (listed in ``xlscore.extensions.EXTENSIONS``, in
+``xlscore.history.stage:HISTORY_STAGE`` (listed in ``xlscore.analysis.EXTENSIONS``, in
 that order); the commands live in :mod:`xlscore.history.command`. This package module
 stays light (names resolve on first use) because the CLI imports the command module.
 """

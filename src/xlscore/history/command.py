@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from xlscore.asof import add_as_of_argument
+
 __all__ = ["cmd_plan", "cmd_snapshot", "register"]
 
 
@@ -35,10 +37,11 @@ def register(subparsers: Any) -> None:
         "sheet as PERIOD. Re-snapshotting a period replaces it, with a warning. Scoring then shows Previous "
         "tier and Movement, and the Migration sheet the tier-to-tier matrix from the period before.")
     p.add_argument("book", type=_path, help="the workbook (.xlsx / .xlsm)")
-    p.add_argument("--period", help="2026-Q3 (quarter), 2026-07 (month), 2026-H2 or 2026; default: the current "
-                   "quarter")
+    p.add_argument("--period", help="2026-Q3 (quarter), 2026-07 (month), 2026-H2 or 2026; default: the quarter "
+                   "of the as-of date")
     p.add_argument("-o", "--output", type=_path, help="write the result here and leave BOOK untouched")
     p.add_argument("--force", action="store_true", help="write even if Excel has the book open")
+    add_as_of_argument(p)
     p.set_defaults(func=cmd_snapshot)
 
     p = subparsers.add_parser(
@@ -51,6 +54,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--ics", type=_path, metavar="FILE", help="also write the plan as an iCalendar file (.ics)")
     p.add_argument("-o", "--output", type=_path, help="write the result here and leave BOOK untouched")
     p.add_argument("--force", action="store_true", help="write even if Excel has the book open")
+    add_as_of_argument(p)
     p.set_defaults(func=cmd_plan)
 
 
@@ -65,27 +69,27 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     from xlscore.issues import ModelError
 
     try:
-        report = take_snapshot(args.book, args.period, target=args.output, force=args.force)
+        report = take_snapshot(args.book, args.period, target=args.output, force=args.force, as_of=args.as_of)
     except ModelError as exc:
         _print_issues(exc.issues)
         print(f"{args.book.name}: {len(exc.issues)} problems; nothing was written", file=sys.stderr)
         return 1
     _print_issues(report.issues.warnings)
-    print(f"snapshot {report.period}: {report.customers} customers recorded -> {report.target} "
-          f"(periods: {', '.join(report.periods)})")
+    print(f"snapshot {report.period} {report.as_of.describe()}: {report.customers} customers recorded -> "
+          f"{report.target} (periods: {', '.join(report.periods)})")
     return 0
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from datetime import datetime
 
+    from xlscore.analysis import analyse
     from xlscore.errors import UsageError
     from xlscore.history.ics import plan_calendar
     from xlscore.history.plan import follow_up_plan, owners, plan_sheet
-    from xlscore.retier import analyse
     from xlscore.workbook.writer import write_workbook
 
-    analysis = analyse(args.book)
+    analysis = analyse(args.book, args.as_of)
     if not analysis.ok or analysis.result is None:
         _print_issues(analysis.issues.errors)
         print(f"{args.book.name}: {len(analysis.issues.errors)} errors; nothing was written", file=sys.stderr)
@@ -98,8 +102,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
     written = write_workbook(args.book, [plan_sheet(plan, analysis.book.lang)], target=args.output,
                              force=args.force)
     if args.ics:
-        args.ics.write_bytes(plan_calendar(plan, args.book.stem, datetime.now().astimezone()))
+        written_at = datetime.now().astimezone()  # DTSTAMP: when the calendar was written, not a rule's date
+        args.ics.write_bytes(plan_calendar(plan, args.book.stem, written_at))
     late = int((plan.rows["Status"] != "due").sum())
-    print(f"{len(plan.rows)} follow-ups due by {plan.until.isoformat()} ({late} overdue or never contacted) "
+    print(f"{len(plan.rows)} follow-ups due by {plan.until.isoformat()} ({late} overdue or never contacted), "
+          f"{analysis.as_of.describe()} "
           f"-> {written.target}" + (f"; calendar: {args.ics}" if args.ics else ""))
     return 0

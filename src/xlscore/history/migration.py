@@ -19,7 +19,8 @@ import pandas as pd
 
 from xlscore.history.names import Movement
 from xlscore.history.periods import Period
-from xlscore.history.store import History, customer_key
+from xlscore.history.store import History
+from xlscore.overrides import customer_key
 
 __all__ = ["LOST", "NEW", "NO_TIER", "Comparison", "compare", "movement"]
 

@@ -11,43 +11,35 @@ deleted and is listed as a warning, so nothing is frozen silently.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from xlscore.analysis import Analysis, ExtraColumn
 from xlscore.history.names import OVERRIDES, accepted, name
-from xlscore.history.store import customer_key
 from xlscore.issues import IssueList
-from xlscore.model import Model, Tier
+from xlscore.model import Model
+from xlscore.overrides import Override, apply_overrides, customer_key
 from xlscore.workbook.cells import as_date, as_text, shown
-from xlscore.workbook.refs import CellRef
 from xlscore.workbook.tables import RawTable
 
 if TYPE_CHECKING:
-    from xlscore.retier import Analysis
     from xlscore.workbook.sheetdata import OutputSheet
 
-__all__ = ["OVERRIDES_STAGE", "Override", "OverridesStage", "apply_overrides", "read_overrides"]
+__all__ = ["OVERRIDES_STAGE", "OverridesStage", "read_overrides"]
 
 _COLUMNS = ("customer_id", "tier", "reason", "approved_by", "expires")
 
 
-@dataclass(frozen=True)
-class Override:
-    row: int  # data row of tblOverrides
-    index: int  # the customer's row label in the result frame
-    tier: Tier
-    reason: str
-    approved_by: str
-    expires: date | None
-    ref: CellRef  # the Customer ID cell
-
-
-def read_overrides(t: RawTable, model: Model, result: pd.DataFrame, today: date,
+def read_overrides(t: RawTable, model: Model, customer_ids: pd.Series | None, today: date,
                    issues: IssueList) -> list[Override]:
-    """The live overrides of ``t``; every problem goes to ``issues`` with its cell."""
+    """The live overrides of ``t`` on ``today`` (the run's as-of date); every problem goes to ``issues``.
+
+    ``customer_ids`` is the result's Customer ID column (labels = row labels): each override is
+    matched to its customer's row. ``None`` when the customers are not in the book (the SQL
+    path): an unknown ID cannot be told then, and the override simply matches no row.
+    """
     cols = {key: t.find(*accepted(key)) for key in _COLUMNS}
     missing = [name(key, "en") for key, col in cols.items() if col is None]
     if missing:
@@ -55,9 +47,10 @@ def read_overrides(t: RawTable, model: Model, result: pd.DataFrame, today: date,
                      "must be Customer ID, Tier, Reason, Approved by, Expires", "missing-column")
         return []
     c_id, c_tier, c_reason, c_approver, c_expires = (cols[key] or 0 for key in _COLUMNS)
-    customers = {customer_key(v): int(i) for i, v in zip(result.index, result["Customer ID"], strict=True)}
+    customers = (None if customer_ids is None else
+                 {customer_key(v): int(i) for i, v in zip(customer_ids.index, customer_ids, strict=True)})
     tiers = {tier.name.casefold(): tier for tier in model.tiers}
-    live: dict[int, Override] = {}
+    live: dict[str, Override] = {}
     for i in t.data_rows():
         row = t.rows[i]
         errors_before = len(issues.errors)
@@ -65,7 +58,7 @@ def read_overrides(t: RawTable, model: Model, result: pd.DataFrame, today: date,
         if not key:
             issues.error(t.ref(i, c_id), "override without a Customer ID: name the customer or delete the row",
                          "override-id")
-        elif key not in customers:
+        elif customers is not None and key not in customers:
             issues.error(t.ref(i, c_id), f"override for unknown Customer ID {shown(row[c_id])}: it is not in "
                          "tblCustomers; fix the ID or delete the row", "override-unknown-customer")
         tier = tiers.get(as_text(row[c_tier]).casefold())
@@ -93,29 +86,13 @@ def read_overrides(t: RawTable, model: Model, result: pd.DataFrame, today: date,
             issues.warning(t.ref(i, c_expires), f"override of {shown(row[c_id])} to {tier.name} has no Expires "
                            "date: it holds until the row is deleted; give a date so it gets reviewed",
                            "override-no-expiry")
-        index = customers[key]
-        if index in live:
+        if key in live:
             issues.error(t.ref(i, c_id), f"customer {shown(row[c_id])} already has a live override in row "
-                         f"{live[index].ref.row}: keep one (expire or delete the other)", "override-duplicate")
+                         f"{live[key].ref.row}: keep one (expire or delete the other)", "override-duplicate")
             continue
-        live[index] = Override(i, index, tier, reason, approver, expires, t.ref(i, c_id))
+        index = None if customers is None else customers[key]
+        live[key] = Override(i, index, tier, reason, approver, expires, t.ref(i, c_id), row[c_id], key)
     return list(live.values())
-
-
-def apply_overrides(result: pd.DataFrame, last_contact: pd.Series, overrides: list[Override]) -> None:
-    """Set Tier, Policy, Next follow-up and the flag of each overridden row, in place."""
-    result["Computed tier"] = result["Tier"].copy()
-    for override in overrides:
-        tier, at = override.tier, override.index
-        result.loc[at, "Tier"] = tier.name
-        result.loc[at, "Policy"] = tier.policy
-        contact = last_contact.get(at)
-        days = tier.follow_up_days
-        result.loc[at, "Next follow-up"] = (contact + pd.Timedelta(days=days)
-                                            if days is not None and pd.notna(contact) else pd.NaT)
-        flags = str(result.loc[at, "Flags"] or "")
-        word = f"override: {override.reason}"
-        result.loc[at, "Flags"] = f"{flags}; {word}" if flags else word
 
 
 class OverridesStage:
@@ -124,8 +101,6 @@ class OverridesStage:
     name = "overrides"
 
     def apply(self, analysis: Analysis) -> None:
-        from xlscore.retier import ExtraColumn
-
         source, result = analysis.book.source, analysis.result
         if source is None or result is None or not source.has(OVERRIDES.table):
             return
@@ -133,10 +108,12 @@ class OverridesStage:
         if not table.data_rows():
             return
         errors_before = len(analysis.issues.errors)
-        overrides = read_overrides(table, analysis.book.model, result, analysis.today, analysis.issues)
+        overrides = read_overrides(table, analysis.book.model, result["Customer ID"], analysis.today,
+                                   analysis.issues)
         if len(analysis.issues.errors) > errors_before:
             return
         apply_overrides(result, analysis.book.customers["Last contact"], overrides)
+        analysis.overrides = overrides
         analysis.extra_columns.append(ExtraColumn("Computed tier", name("computed_tier", analysis.book.lang),
                                                   after="Tier"))
 

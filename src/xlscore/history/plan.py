@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from xlscore.history.names import PLAN, Lang, name
-from xlscore.history.store import customer_key
 from xlscore.model import Model
+from xlscore.overrides import customer_key
 from xlscore.workbook.report import excel_serial
 from xlscore.workbook.sheetdata import CellValue, Column, FreeCell, OutputSheet, OutputTable
 

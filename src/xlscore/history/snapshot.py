@@ -12,15 +12,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from xlscore.analysis import analyse
 from xlscore.errors import UsageError
 from xlscore.history.names import MIGRATION
 from xlscore.history.periods import Period, parse_period, quarter_of
 from xlscore.history.stage import load_history, period_sheet, set_movement
 from xlscore.history.store import History, history_sheet, snapshot_rows, with_snapshot
 from xlscore.issues import Issue, IssueList, ModelError
+from xlscore.retier import output_sheets
+from xlscore.workbook.writer import write_workbook
 
 if TYPE_CHECKING:
-    from xlscore.retier import Analysis
+    from xlscore.analysis import Analysis
+    from xlscore.asof import AsOf
     from xlscore.workbook.sheetdata import OutputSheet
 
 __all__ = ["SnapshotReport", "as_period", "snapshot_sheets", "take_snapshot"]
@@ -47,8 +51,6 @@ def snapshot_sheets(analysis: Analysis, period: Period | str, taken_at: datetime
     with a warning in ``analysis.issues``. History rows that cannot be read back would be
     lost by the rewrite, so they raise :class:`ModelError` naming their cells.
     """
-    from xlscore.retier import output_sheets
-
     result = analysis.result
     if result is None:
         raise ModelError(analysis.issues)
@@ -65,7 +67,7 @@ def snapshot_sheets(analysis: Analysis, period: Period | str, taken_at: datetime
                                 "replaced by this snapshot", "snapshot-replaced")
     comparison = set_movement(analysis, history, current)
     lang = analysis.book.lang
-    sheets = [s for s in output_sheets(analysis, analysis.today) if s.name != MIGRATION.sheet(lang)]
+    sheets = [s for s in output_sheets(analysis) if s.name != MIGRATION.sheet(lang)]
     sheets.append(period_sheet(analysis, comparison, current))
     model = analysis.book.model
     new_rows = snapshot_rows(model, result, current, taken_at)
@@ -81,23 +83,24 @@ class SnapshotReport:
     customers: int
     periods: list[str]  # every period now in tblHistory, in time order
     issues: IssueList
+    as_of: AsOf
 
 
 def take_snapshot(path: Path, period: Period | str | None = None, *, target: Path | None = None,
-                  force: bool = False, today: date | None = None, now: datetime | None = None) -> SnapshotReport:
-    """Score the book and record the scoring as ``period`` (default: the quarter of ``today``)."""
-    from xlscore.retier import analyse
-    from xlscore.workbook.writer import write_workbook
+                  force: bool = False, as_of: date | None = None, taken_at: datetime | None = None) -> SnapshotReport:
+    """Score the book and record the scoring as ``period`` (default: the quarter of the run's as-of date).
 
+    ``taken_at`` is the wall-clock time the snapshot is written ("Taken at"), not a rule's date.
+    """
     current = as_period(period) if period is not None else None
-    analysis = analyse(path, today)
+    analysis = analyse(path, as_of)
     if not analysis.ok or analysis.result is None:
         raise ModelError(analysis.issues)
     current = current or quarter_of(analysis.today)
     history = load_history(analysis)
-    taken_at = (now or datetime.now()).replace(microsecond=0)
-    sheets = snapshot_sheets(analysis, current, taken_at, history)
+    written_at = (taken_at or datetime.now()).replace(microsecond=0)
+    sheets = snapshot_sheets(analysis, current, written_at, history)
     written = write_workbook(path, sheets, target=target, force=force)
     periods = sorted({p for p in (history.periods if history else [])} | {current})
     return SnapshotReport(written.target, written.backup, current, len(analysis.result),
-                          [p.label for p in periods], analysis.issues)
+                          [p.label for p in periods], analysis.issues, analysis.as_of)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from xlscore.analysis import Analysis, ExtraColumn
 from xlscore.history.migration import Comparison, compare
 from xlscore.history.migration_sheet import migration_sheet, no_migration_sheet
 from xlscore.history.names import name
@@ -21,7 +22,6 @@ from xlscore.history.periods import Period, quarter_of
 from xlscore.history.store import History, read_history
 
 if TYPE_CHECKING:
-    from xlscore.retier import Analysis
     from xlscore.workbook.sheetdata import OutputSheet
 
 __all__ = ["HISTORY_STAGE", "HistoryStage", "load_history", "set_movement"]
@@ -31,8 +31,6 @@ _ADDED = ("Previous tier", "Movement")
 
 def set_movement(analysis: Analysis, history: History, current: Period) -> Comparison | None:
     """Fill (or, with no earlier snapshot, remove) Previous tier and Movement for period ``current``."""
-    from xlscore.retier import ExtraColumn
-
     result = analysis.result
     assert result is not None
     analysis.extra_columns[:] = [c for c in analysis.extra_columns if c.name not in _ADDED]

@@ -20,23 +20,19 @@ from xlscore.history.names import HISTORY, Lang, accepted, name
 from xlscore.history.periods import Period, parse_period
 from xlscore.issues import Issue, IssueList
 from xlscore.model import Model
+from xlscore.overrides import customer_key
 from xlscore.workbook.cells import as_date, as_text, shown
 from xlscore.workbook.reader import TableReader
 from xlscore.workbook.report import excel_serial
 from xlscore.workbook.sheetdata import CellValue, Column, ColumnFormat, OutputSheet, OutputTable
 from xlscore.workbook.tables import RawTable, is_blank
 
-__all__ = ["FIXED", "History", "customer_key", "history_sheet", "read_history", "snapshot_rows", "with_snapshot"]
+__all__ = ["FIXED", "History", "history_sheet", "read_history", "snapshot_rows", "with_snapshot"]
 
 # Frame columns of a History in table order; indicator columns follow.
 FIXED = ("Period", "Taken at", "Customer ID", "Score", "Rank", "Tier")
 _KEYS = ("period", "taken_at", "customer_id", "score", "rank", "tier")
 _REQUIRED = ("period", "customer_id", "tier")
-
-
-def customer_key(value: object) -> str:
-    """How Customer IDs are matched across tables and periods: as text, case-insensitive."""
-    return as_text(value).casefold()
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from xlscore.history.names import OVERRIDES
+from xlscore.history.overrides import read_overrides
 from xlscore.issues import Issue, IssueList, ModelError
 from xlscore.model import Model
+from xlscore.overrides import Override
 from xlscore.sql.source import META_KEYS, SourceColumns, value_columns
+from xlscore.workbook.customers_reader import CustomerColumns
 from xlscore.workbook.layout import HEADERS, TABLES
+from xlscore.workbook.reader import read_book
 
 __all__ = ["BookModel", "load_book_model"]
 
@@ -26,19 +31,30 @@ class BookModel:
     model: Model
     columns: SourceColumns  # tblCustomers' own headers, typed as its own rows are
     warnings: list[Issue]
+    overrides: list[Override] | None = None  # tblOverrides' live rows on the as-of date; None: no such rows
 
 
-def load_book_model(path: Path) -> BookModel:
-    """The book's model and its tblCustomers headers; :class:`ModelError` when the model is broken."""
-    from xlscore.workbook.reader import read_book
+def load_book_model(path: Path, as_of: date) -> BookModel:
+    """The book's model, its tblCustomers headers and live overrides on ``as_of``.
 
+    :class:`ModelError` when the model or tblOverrides is broken.
+    """
     book = read_book(path)
     blocking = IssueList(issue for issue in book.issues.errors if not _customer_row_issue(issue, book.columns))
     if blocking or not book.model.indicators or not book.model.profiles:
         raise ModelError(blocking or book.issues.errors)
     warnings = [i for i in book.issues.warnings if not _customer_row_issue(i, book.columns)]
+    overrides: list[Override] | None = None
+    if book.source is not None and book.source.has(OVERRIDES.table):
+        table = book.source.table(OVERRIDES.table)
+        if table.data_rows():
+            found = IssueList()
+            overrides = read_overrides(table, book.model, None, as_of, found)  # customers are elsewhere
+            if found.errors:
+                raise ModelError(found)
+            warnings += found.warnings
     if book.columns is None:
-        return BookModel(book.model, SourceColumns.named_as_model(book.model, book.lang), warnings)
+        return BookModel(book.model, SourceColumns.named_as_model(book.model, book.lang), warnings, overrides)
     table, positions = book.columns.table, book.columns.positions
     meta = {key: table.headers[positions[HEADERS[key][0]]] for key in META_KEYS if HEADERS[key][0] in positions}
     values = {name: table.headers[positions[name]] for name in value_columns(book.model) if name in positions}
@@ -46,7 +62,7 @@ def load_book_model(path: Path) -> BookModel:
     def cells(english: str) -> list[object]:
         return [] if english not in positions else [v for v in table.column(positions[english]) if v is not None]
 
-    return BookModel(book.model, SourceColumns(meta, values, **_kinds(cells)), warnings)
+    return BookModel(book.model, SourceColumns(meta, values, **_kinds(cells)), warnings, overrides)
 
 
 def _kinds(cells: Callable[[str], list[object]]) -> dict[str, Any]:
@@ -63,8 +79,6 @@ def _kinds(cells: Callable[[str], list[object]]) -> dict[str, Any]:
 
 def _customer_row_issue(issue: Issue, columns: object) -> bool:
     """An issue about a data row of tblCustomers (below its header)."""
-    from xlscore.workbook.customers_reader import CustomerColumns
-
     ref = issue.ref
     if ref is None:
         return False

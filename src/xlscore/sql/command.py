@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from xlscore.asof import add_as_of_argument
+
 __all__ = ["cmd_score", "cmd_sql", "register"]
 
 _DIALECTS = ("duckdb", "postgres", "spark", "bigquery", "snowflake")
@@ -37,6 +39,7 @@ def register(sub: Any) -> None:
                    help="date (Next follow-up is a DATE) or timestamp (keeps the time of day). Default: "
                    "timestamp when a Last contact in the book has a time of day, else date")
     p.add_argument("--compact", action="store_true", help="print the statement on one line")
+    add_as_of_argument(p)
     p.set_defaults(func=cmd_sql)
 
     p = sub.add_parser(
@@ -55,17 +58,18 @@ def register(sub: Any) -> None:
                    help="where DuckDB spills to disk (default: a private directory in the system temp)")
     p.add_argument("--threads", type=int, help="DuckDB threads (default: every core)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    add_as_of_argument(p)
     p.set_defaults(func=cmd_score)
 
 
-def _book_model(book: Path) -> Any:
-    """The book's model, or None after printing why it cannot be used."""
+def _book_model(book: Path, as_of: Any) -> Any:
+    """The book's model (and its overrides on the as-of date), or None after printing why it cannot be used."""
     from xlscore.commands import print_issues
     from xlscore.issues import ModelError
     from xlscore.sql.book import load_book_model
 
     try:
-        loaded = load_book_model(book)
+        loaded = load_book_model(book, as_of)
     except ModelError as exc:
         print_issues(exc.issues, sys.stderr)
         print(f"{book.name}: {sum(i.severity == 'error' for i in exc.issues)} errors in the model", file=sys.stderr)
@@ -80,10 +84,12 @@ def cmd_sql(args: argparse.Namespace) -> int:
     from sqlglot import exp
     from sqlglot.errors import ParseError
 
+    from xlscore.asof import resolve_as_of
     from xlscore.errors import UsageError
     from xlscore.sql.statement import render, scoring_statement
 
-    loaded = _book_model(args.book)
+    as_of = resolve_as_of(args.as_of)
+    loaded = _book_model(args.book, as_of.day)
     if loaded is None:
         return 1
     try:
@@ -100,12 +106,13 @@ def cmd_sql(args: argparse.Namespace) -> int:
         raise WorkbookError(f"{args.book.name}: measures {', '.join(map(repr, outside))} come from tblValue, not "
                             "tblCustomers: the SQL selects only Customers columns; copy them into the customers "
                             "table first")
-    statement = scoring_statement(loaded.model, source, table)
+    statement = scoring_statement(loaded.model, source, table, overrides=loaded.overrides)
     print(render(statement, args.dialect, pretty=not args.compact) + ";")
     return 0
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from xlscore.asof import resolve_as_of
     from xlscore.errors import UsageError
     from xlscore.sql.runner import ScoreOptions, score_file
 
@@ -113,17 +120,18 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise UsageError("--threads must be at least 1")
     if not args.customers.is_file():
         raise UsageError(f"{args.customers}: no such file")
-    loaded = _book_model(args.book)
+    as_of = resolve_as_of(args.as_of)
+    loaded = _book_model(args.book, as_of.day)
     if loaded is None:
         return 1
     options = ScoreOptions(args.engine, args.memory_limit, args.temp_dir, args.threads,
-                           progress=False if args.quiet else None)
+                           progress=False if args.quiet else None, overrides=loaded.overrides)
     report = score_file(loaded.model, args.customers, args.output, options)
     if not args.quiet:
         width = max((len(name) for name, _ in report.tiers), default=4)
         for name, count in report.tiers:
             share = count / report.scored if report.scored else 0.0
             print(f"{name:<{width}}  {count:>12,}  {share:6.1%}")
-        print(f"scored {report.scored:,} of {report.customers:,} customers -> {report.output} "
-              f"({report.seconds:.1f} s, {args.engine})")
+        print(f"scored {report.scored:,} of {report.customers:,} customers {as_of.describe()} "
+              f"-> {report.output} ({report.seconds:.1f} s, {args.engine})")
     return 0

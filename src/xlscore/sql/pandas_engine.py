@@ -18,6 +18,7 @@ from sqlglot import exp
 from xlscore.customers import is_approved
 from xlscore.engine import score_customers
 from xlscore.model import Model
+from xlscore.overrides import Override, apply_overrides, matched
 from xlscore.sql.files import CUSTOMERS_VIEW
 from xlscore.sql.source import SourceColumns
 from xlscore.sql.statement import output_columns
@@ -58,20 +59,26 @@ def _per_distinct(values: pd.Series, rule: Any, dtype: type) -> np.ndarray[Any, 
     return out
 
 
-def score_with_pandas(con: duckdb.DuckDBPyConnection, model: Model, source: SourceColumns, view: str) -> None:
-    """Score :data:`CUSTOMERS_VIEW` with the engine; the result becomes the DuckDB view ``view``."""
+def score_with_pandas(con: duckdb.DuckDBPyConnection, model: Model, source: SourceColumns, view: str,
+                      overrides: list[Override] | None = None) -> None:
+    """Score :data:`CUSTOMERS_VIEW` with the engine (and the book's overrides); the result becomes the view ``view``."""
     wanted = list(dict.fromkeys([*source.meta.values(), *source.values.values()]))
     relation = con.table(CUSTOMERS_VIEW).select(*(_column(name).sql(dialect="duckdb") for name in wanted))
     file_types = {name: str(kind) for name, kind in zip(wanted, relation.types, strict=True)}
-    result = score_customers(model, engine_frame(relation.df(), model, source))
-    columns = output_columns(model, source)
+    frame = engine_frame(relation.df(), model, source)
+    result = score_customers(model, frame)
+    if overrides is not None:
+        last_contact = frame["Last contact"] if "Last contact" in frame else pd.Series(pd.NaT, index=frame.index)
+        apply_overrides(result, last_contact, matched(overrides, frame["Customer ID"]))
+    columns = output_columns(model, source, overridden=overrides is not None)
     ordered = result[columns].reset_index(drop=True)
     # DuckDB scans a registered frame in parallel and, with preserve_insertion_order off, may
     # write its rows in any order: the engine's row order travels as a column.
     ordered["xlscore_row"] = np.arange(len(ordered))
     con.register("xlscore_engine_result", ordered)
     last = source.column("last_contact")
-    types = {"Rank": "BIGINT", "Tier": "VARCHAR", "Policy": "VARCHAR", "Flags": "VARCHAR", "Profile": "VARCHAR",
+    types = {"Rank": "BIGINT", "Tier": "VARCHAR", "Computed tier": "VARCHAR", "Policy": "VARCHAR",
+             "Flags": "VARCHAR", "Profile": "VARCHAR",
              "Next follow-up": "TIMESTAMP" if last and source.last_contact_kind == "timestamp" else "DATE",
              **{ind.name: "DOUBLE" for ind in model.indicators}, "Score": "DOUBLE"}
     for key, name in (("customer_id", "Customer ID"), ("customer", "Customer"), ("owner", "Owner")):

@@ -26,6 +26,7 @@ from sqlglot import exp
 
 from xlscore.errors import UsageError, XlscoreError
 from xlscore.model import Model
+from xlscore.overrides import Override
 from xlscore.sql.files import CUSTOMERS_VIEW, open_customers
 from xlscore.sql.source import SourceColumns
 from xlscore.sql.statement import render, scoring_statement
@@ -43,6 +44,7 @@ class ScoreOptions:
     temp_dir: Path | None = None  # where DuckDB spills; None: a private directory, removed afterwards
     threads: int | None = None  # None: every core
     progress: bool | None = None  # None: when stderr is a terminal
+    overrides: list[Override] | None = None  # the book's live tblOverrides rows (None: the book has none)
 
 
 @dataclass(frozen=True)
@@ -141,11 +143,11 @@ def score_file(model: Model, customers: Path, output: Path, options: ScoreOption
             source = open_customers(con, customers, model)
         with progress.stage(f"scoring ({options.engine})"):
             if options.engine == "duckdb":
-                _score_in_duckdb(con, model, source)
+                _score_in_duckdb(con, model, source, options.overrides)
             else:
                 from xlscore.sql.pandas_engine import score_with_pandas
 
-                score_with_pandas(con, model, source, _RESULT_VIEW)
+                score_with_pandas(con, model, source, _RESULT_VIEW, options.overrides)
             relation = con.table(_RESULT_VIEW)
             if out_format == "parquet":
                 relation.write_parquet(str(aside))
@@ -162,8 +164,9 @@ def score_file(model: Model, customers: Path, output: Path, options: ScoreOption
     return report
 
 
-def _score_in_duckdb(con: duckdb.DuckDBPyConnection, model: Model, source: SourceColumns) -> None:
-    statement = scoring_statement(model, source, exp.to_table(CUSTOMERS_VIEW))
+def _score_in_duckdb(con: duckdb.DuckDBPyConnection, model: Model, source: SourceColumns,
+                     overrides: list[Override] | None) -> None:
+    statement = scoring_statement(model, source, exp.to_table(CUSTOMERS_VIEW), overrides=overrides)
     con.execute(f"CREATE OR REPLACE TEMP VIEW {_RESULT_VIEW} AS {render(statement, 'duckdb', pretty=False)}")
 
 

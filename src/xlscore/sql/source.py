@@ -15,6 +15,7 @@ from typing import Literal
 from xlscore.errors import XlscoreError
 from xlscore.model import Model
 from xlscore.workbook.layout import HEADERS, Lang, header_key
+from xlscore.workbook.model_reader import column_names
 
 __all__ = [
     "META_KEYS",
@@ -79,8 +80,6 @@ def match_columns(model: Model, columns: Sequence[str], label: str) -> SourceCol
     accepted. A column the model needs and the file lacks (or holds twice) is an error that
     names it; ``label`` names the file in that message.
     """
-    from xlscore.workbook.model_reader import column_names
-
     by_key: dict[str, list[str]] = {}
     for name in columns:
         by_key.setdefault(header_key(name), []).append(name)

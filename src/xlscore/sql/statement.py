@@ -18,10 +18,14 @@ then the output columns, sorted by rank (ties by Customer ID), unscored customer
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlglot import exp
 
 from xlscore.engine import SCORING_TAIL
+from xlscore.issues import Issue, ModelError
 from xlscore.model import Indicator, Measure, Model
+from xlscore.overrides import Override
 from xlscore.sql.expressions import (
     all_of,
     any_of,
@@ -47,10 +51,16 @@ DIALECTS = ("duckdb", "postgres", "spark", "bigquery", "snowflake")
 _META_OUTPUT = {"customer": "Customer", "owner": "Owner", "profile": "Profile"}
 
 
-def output_columns(model: Model, source: SourceColumns) -> list[str]:
-    """The statement's columns: tblScoring's, without Customer / Owner / Profile the source lacks."""
+def output_columns(model: Model, source: SourceColumns, *, overridden: bool = False) -> list[str]:
+    """The statement's columns: tblScoring's, without Customer / Owner / Profile the source lacks.
+
+    ``overridden``: the book has tblOverrides rows, so Computed tier follows Tier, as in tblScoring.
+    """
     meta = [name for key, name in _META_OUTPUT.items() if source.column(key)]
-    return ["Customer ID", *meta, *(ind.name for ind in model.indicators), *SCORING_TAIL]
+    tail = list(SCORING_TAIL)
+    if overridden:
+        tail.insert(tail.index("Tier") + 1, "Computed tier")
+    return ["Customer ID", *meta, *(ind.name for ind in model.indicators), *tail]
 
 
 def _source_column(name: str) -> exp.Column:
@@ -90,10 +100,12 @@ class _Steps:
 
 
 class _Builder:
-    def __init__(self, model: Model, source: SourceColumns) -> None:
+    def __init__(self, model: Model, source: SourceColumns, overrides: Sequence[Override] | None = None) -> None:
         self.model = model
         self.source = source
         self.value_index = {name: k for k, name in enumerate(value_columns(model))}
+        self.overrides = overrides
+        self.tier_column = "x_tier" if overrides is None else "x_final_tier"  # the tier Tier, Policy... follow
 
     def value(self, name: str) -> exp.Column:
         return col(f"x_v{self.value_index[name]}")
@@ -267,9 +279,36 @@ class _Builder:
         return [_alias(case([(unscored, exp.null()), *branches]), "x_tier")]
 
     # -- output -------------------------------------------------------------------------------
-    def per_tier(self, values: list[exp.Expr | None]) -> exp.Expr:
-        return case([(exp.EQ(this=col("x_tier"), expression=number(i)), value)
+    def per_tier(self, values: list[exp.Expr | None], tier_column: str | None = None) -> exp.Expr:
+        tier = col(tier_column or self.tier_column)
+        return case([(exp.EQ(this=tier.copy(), expression=number(i)), value)
                      for i, value in enumerate(values) if value is not None])
+
+    # -- overrides (xlscore.overrides: the same rule as the engine's, the book's rows as literals) --
+    def _is_customer(self, key: str) -> exp.Expr:
+        """The engine's customer_key match: text IDs trimmed and case-insensitive, numbers by value."""
+        if self.source.id_kind == "number":
+            try:
+                return exp.EQ(this=col("x_id"), expression=double(float(key)))
+            except ValueError:
+                return exp.false()
+        return exp.EQ(this=text_key(col("x_id")), expression=text(key))
+
+    def overridden(self) -> list[exp.Expr]:
+        assert self.overrides is not None
+        tiers = {t.name: i for i, t in enumerate(self.model.tiers)}
+        matches = [(self._is_customer(o.key), o) for o in self.overrides]
+        override = case([(match, number(tiers[o.tier.name])) for match, o in matches])
+        flag = case([(match.copy(), text(o.flag)) for match, o in matches])
+        return [_alias(exp.Coalesce(this=override, expressions=[col("x_tier")]), "x_final_tier"),
+                _alias(flag, "x_override_flag")]
+
+    def final_flags(self) -> exp.Expr:
+        if self.overrides is None:
+            return col("x_flags")
+        added = exp.Anonymous(this="CONCAT", expressions=[col("x_flags"), text("; "), col("x_override_flag")])
+        return case([(exp.Is(this=col("x_override_flag"), expression=exp.null()), col("x_flags")),
+                     (exp.EQ(this=col("x_flags"), expression=text("")), col("x_override_flag"))], added)
 
     def next_follow_up(self) -> exp.Expr:
         if not self.source.column("last_contact"):
@@ -281,7 +320,8 @@ class _Builder:
                 values.append(None)
                 continue
             if not float(days).is_integer():
-                raise ValueError(f"tier {tier.name!r}: Follow-up days {days} is not a whole number")
+                raise ModelError([Issue("error", tier.ref, f"Follow-up days {days:g} of tier {tier.name!r} is not a "
+                                        "whole number of days: SQL adds whole days; round it", "follow-up-days")])
             if self.source.last_contact_kind == "date":
                 shifted = exp.DateAdd(this=col("x_last"), expression=number(int(days)), unit=exp.var("DAY"))
                 values.append(cast(shifted, exp.DataType.Type.DATE))
@@ -330,9 +370,14 @@ class _Builder:
             _quoted_alias(col("x_score"), "Score"),
             _quoted_alias(col("x_rank"), "Rank"),
             _quoted_alias(self.per_tier([text(t.name) for t in self.model.tiers]), "Tier"),
+        ]
+        if self.overrides is not None:
+            out.append(_quoted_alias(self.per_tier([text(t.name) for t in self.model.tiers], "x_tier"),
+                                     "Computed tier"))
+        out += [
             _quoted_alias(self.per_tier([text(t.policy) for t in self.model.tiers]), "Policy"),
             _quoted_alias(self.next_follow_up(), "Next follow-up"),
-            _quoted_alias(col("x_flags"), "Flags"),
+            _quoted_alias(self.final_flags(), "Flags"),
         ]
         return out
 
@@ -347,16 +392,19 @@ class _Builder:
 
 
 def scoring_statement(model: Model, source: SourceColumns | None = None,
-                      table: str | exp.Expr = "customers", dialect: str | None = None) -> exp.Select:
+                      table: str | exp.Expr = "customers", dialect: str | None = None,
+                      overrides: Sequence[Override] | None = None) -> exp.Select:
     """The tblScoring columns for every row of ``table``, with exactly the engine's results.
 
     ``table`` is a name (``db.schema.customers``, parsed in ``dialect``) or any sqlglot table
-    expression (e.g. ``read_parquet(...)``).
+    expression (e.g. ``read_parquet(...)``). ``overrides``: the book's live tblOverrides rows
+    (None when it has none), applied as literals after tiering, as the engine applies them.
     """
     if not model.indicators or not model.profiles:
-        raise ValueError("the model has no indicator or no weight profile")
+        raise ModelError([Issue("error", None, "the model has no indicator or no weight profile: fill tblIndicators "
+                                "and tblWeights", "empty-model")])
     source = source or SourceColumns.named_as_model(model, model.lang)
-    builder = _Builder(model, source)
+    builder = _Builder(model, source, overrides)
     from_table = exp.to_table(table, dialect=dialect) if isinstance(table, str) else table
     steps = _Steps(builder.typed(from_table))
     steps.add("clean", builder.clean())
@@ -367,6 +415,8 @@ def scoring_statement(model: Model, source: SourceColumns | None = None,
     steps.add("scored", builder.scored())
     steps.add("ranked", builder.ranked())
     steps.add("tiered", builder.tiered())
+    if overrides is not None:
+        steps.add("overridden", builder.overridden())
     return steps.final(builder.output(), builder.order())
 
 

@@ -13,17 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cmd_value", "iso_date", "register"]
+from xlscore.asof import parse_as_of
+
+__all__ = ["cmd_value", "register"]
 
 _BOOK_SUFFIXES = {".xlsx", ".xlsm"}
-
-
-def iso_date(text: str) -> date:
-    """An argparse type: a calendar date written YYYY-MM-DD."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date: write it as YYYY-MM-DD, e.g. 1997-09-30") from None
 
 
 def _positive(text: str) -> float:
@@ -58,7 +52,7 @@ def register(subparsers: Any) -> None:
                    help="a workbook with tblOrders; Value and Value model are written into it")
     p.add_argument("--orders", type=lambda s: Path(s).expanduser(),
                    help="the order log as CSV or Parquet (columns Customer ID, Order date, Amount)")
-    p.add_argument("--as-of", type=iso_date, dest="as_of",
+    p.add_argument("--as-of", type=parse_as_of, dest="as_of",
                    help="the date the model stands at, YYYY-MM-DD; orders after it are not used "
                    "(default: the last order date in the log)")
     p.add_argument("--time-unit", choices=("day", "week", "month"), default="week", dest="time_unit",
@@ -67,7 +61,7 @@ def register(subparsers: Any) -> None:
                    help="predict purchases over the next N time units (default one year: 365, 52 or 12)")
     p.add_argument("--discount-rate", type=_rate, default=0.0, dest="discount_rate",
                    help="discount future purchases at this rate per year (0.1 or 10%%; default 0, no discounting)")
-    p.add_argument("--holdout-end", type=iso_date, dest="holdout_end",
+    p.add_argument("--holdout-end", type=parse_as_of, dest="holdout_end",
                    help="compare predicted with actual purchases between the as-of date and this date")
     p.add_argument("-o", "--output", type=lambda s: Path(s).expanduser(),
                    help="predictions file (.csv or .parquet); with BOOK, an .xlsx/.xlsm to write the book to "

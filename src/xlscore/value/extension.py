@@ -1,8 +1,9 @@
-"""The re-tier stage of the value model: when measures came from a refit on tblOrders, write its sheets.
+"""The re-tier stage of the value model, for books whose measures name tblValue columns.
 
-Reading the book already refitted the models (the scores need the predictions); this stage
-passes the fit's warnings on and writes Value and Value model, so tblValue always shows the
-predictions the scores were banded on.
+Before scoring, with the run's as-of date known, the models are refitted on tblOrders and
+the predicted columns filled in per customer; after scoring the fit's warnings are passed on
+and Value and Value model are written, so tblValue always shows the predictions the scores
+were banded on.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from xlscore.retier import Analysis
+    from xlscore.analysis import Analysis
+    from xlscore.asof import AsOf
     from xlscore.value.predict import ValueRun
+    from xlscore.workbook.reader import Book
     from xlscore.workbook.sheetdata import OutputSheet
 
 __all__ = ["VALUE_STAGE"]
@@ -27,6 +30,17 @@ def _run(analysis: Analysis) -> ValueRun | None:
 
 class ValueStage:
     name = "value"
+
+    def prepare(self, book: Book, as_of: AsOf) -> None:
+        joined = book.extras.get("value")
+        if joined is None or not getattr(joined, "pending", False) or book.source is None:
+            return
+        from xlscore.value.join import fill_customers, refit
+
+        refit(book.source, joined, as_of.day, book.issues)
+        joined.pending = False
+        if not book.customers.empty:
+            fill_customers(book.customers, joined)
 
     def apply(self, analysis: Analysis) -> None:
         run = _run(analysis)

@@ -19,7 +19,7 @@ import pandas as pd
 from xlscore.errors import XlscoreError
 from xlscore.issues import IssueList
 from xlscore.value.columns import JOINABLE_COLUMNS, ORDERS_TABLE, VALUE_TABLE, wanted_columns
-from xlscore.value.orders import book_orders, latest_date, summarise
+from xlscore.value.orders import book_orders, summarise
 from xlscore.value.predict import Settings, TimeUnit, ValueRun, run_models
 from xlscore.workbook.cells import as_number, as_text
 from xlscore.workbook.layout import header_key
@@ -34,13 +34,14 @@ class TableReader(Protocol):
 
     def table(self, name: str) -> RawTable: ...
 
-__all__ = ["JoinedValue", "id_key", "joined_measures"]
+__all__ = ["JoinedValue", "fill_customers", "id_key", "joined_measures", "refit"]
 
 
 @dataclass
 class JoinedValue:
     frame: pd.DataFrame  # index: id_key of the Customer ID; one column per joined measure
-    run: ValueRun | None  # set when the models were refitted from tblOrders in this run
+    run: ValueRun | None = None  # set when the models were refitted from tblOrders in this run
+    pending: bool = False  # tblOrders is there: refit at the run's as-of date (before scoring)
 
 
 def id_key(value: object) -> str:
@@ -65,26 +66,27 @@ def _previous_settings(source: TableReader) -> dict[str, object]:
             "discount_rate": float(rate) if isinstance(rate, int | float) and rate >= 0 else 0.0}
 
 
-def _refit(source: TableReader, wanted: list[str], as_of: date | None, issues: IssueList) -> JoinedValue:
+def refit(source: TableReader, joined: JoinedValue, as_of: date, issues: IssueList) -> None:
+    """Fit the models on tblOrders up to ``as_of`` and fill ``joined.frame`` (problems become issues)."""
     table = source.table(ORDERS_TABLE)
-    empty = JoinedValue(pd.DataFrame(columns=wanted, dtype=np.float64), None)
+    wanted = list(joined.frame.columns)
     data = book_orders(table, issues)
     if data is None:
-        return empty
+        return
     where = CellRef(table.sheet, table.top, table.left)
     try:
-        day = as_of or latest_date(data)
         previous = _previous_settings(source)
         unit: TimeUnit = previous["unit"]  # type: ignore[assignment]
-        settings = Settings(as_of=day, unit=unit, horizon=float(previous["horizon"]),  # type: ignore[arg-type]
+        settings = Settings(as_of=as_of, unit=unit, horizon=float(previous["horizon"]),  # type: ignore[arg-type]
                             discount_rate=float(previous["discount_rate"]))  # type: ignore[arg-type]
-        run = run_models(summarise(data, day, None), settings, f"{table.name} (sheet {table.sheet})")
+        run = run_models(summarise(data, as_of, None), settings, f"{table.name} (sheet {table.sheet})")
     except XlscoreError as exc:  # the data cannot support a fit
         issues.error(where, f"{exc}; the measures {', '.join(map(repr, wanted))} come from this order log",
                      "value-fit")
-        return empty
+        return
     frame = run.table.set_index(run.table["Customer ID"].map(id_key))
-    return JoinedValue(frame[[_actual(c) for c in wanted]].set_axis(wanted, axis=1), run)
+    joined.frame = frame[[_actual(c) for c in wanted]].set_axis(wanted, axis=1)
+    joined.run = run
 
 
 def _actual(name: str) -> str:
@@ -96,7 +98,7 @@ def _read_value_table(table: RawTable, wanted: list[str], issues: IssueList) -> 
     if id_col is None:
         issues.error(table.after_last_column(), f"{VALUE_TABLE} has no column 'Customer ID': run xlscore value "
                      "again to rewrite the Value sheet", "missing-column")
-        return JoinedValue(pd.DataFrame(columns=wanted, dtype=np.float64), None)
+        return JoinedValue(pd.DataFrame(columns=wanted, dtype=np.float64))
     rows = table.data_rows()
     ids = [id_key(table.rows[i][id_col]) for i in rows]
     data: dict[str, list[float]] = {}
@@ -113,18 +115,25 @@ def _read_value_table(table: RawTable, wanted: list[str], issues: IssueList) -> 
             values.append(np.nan if number is None else number)
         data[name] = values
     frame = pd.DataFrame(data, index=pd.Index(ids))
-    return JoinedValue(frame[~frame.index.duplicated()], None)
+    return JoinedValue(frame[~frame.index.duplicated()])
 
 
 def joined_measures(source: TableReader, measure_columns: tuple[str, ...], customers: RawTable,
-                    issues: IssueList, as_of: date | None = None) -> JoinedValue | None:
+                    issues: IssueList) -> JoinedValue | None:
     """The tblValue columns the model names, by customer; None when the model names none (or the book has
     neither tblOrders nor tblValue, so the usual missing-column error follows)."""
     wanted = wanted_columns(measure_columns, customers)
     if not wanted:
         return None
-    if source.has(ORDERS_TABLE):
-        return _refit(source, wanted, as_of, issues)
+    if source.has(ORDERS_TABLE):  # filled by refit() once the run's as-of date is known
+        return JoinedValue(pd.DataFrame(columns=wanted, dtype=np.float64), pending=True)
     if source.has(VALUE_TABLE):
         return _read_value_table(source.table(VALUE_TABLE), wanted, issues)
     return None
+
+
+def fill_customers(customers: pd.DataFrame, joined: JoinedValue) -> None:
+    """Put the joined columns into the engine's customer frame, by Customer ID (blank without a row)."""
+    keys = customers["Customer ID"].map(id_key).to_numpy()
+    for name in joined.frame.columns:
+        customers[name] = joined.frame[name].reindex(keys).to_numpy(dtype=np.float64)

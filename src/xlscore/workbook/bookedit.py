@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from xlscore.errors import WorkbookError
 from xlscore.workbook.xmltext import NS_PKG_RELS, NS_REL, XML_DECL, attrs_of, esc_attr
 
 __all__ = [
@@ -54,7 +55,8 @@ def add_sheet(workbook: str, name: str, sheet_id: int, rel_id: str) -> str:
     if close < 0:
         empty = re.search(rf"<{re.escape(p)}sheets\s*/>", workbook)
         if empty is None:
-            raise ValueError("workbook part has no <sheets> element")
+            raise WorkbookError("the workbook part (xl/workbook.xml) has no <sheets> element: the file is damaged; "
+                                    "open and save it in Excel, then try again")
         return workbook[: empty.start()] + f"<{p}sheets>{element}</{p}sheets>" + workbook[empty.end():]
     return workbook[:close] + element + workbook[close:]
 
@@ -79,7 +81,8 @@ def rename_sheet(workbook: str, rel_id: str, new_name: str) -> str:
             old = match.group(0)
             new = re.sub(r'\bname\s*=\s*("[^"]*"|\'[^\']*\')', lambda _: f'name="{esc_attr(new_name)}"', old, count=1)
             return workbook[: match.start()] + new + workbook[match.end():]
-    raise ValueError(f"no sheet with relationship {rel_id}")
+    raise WorkbookError(f"the workbook lists no sheet with relationship {rel_id}: the file is damaged; open and "
+                        "save it in Excel, then try again")
 
 
 def remove_sheets(workbook: str, rel_ids: Iterable[str]) -> str:
@@ -165,7 +168,8 @@ def _insert_before_close(text: str, p: str, root: str, items: str) -> str:
         return text[:close] + items + text[close:]
     empty = re.search(rf"<{re.escape(p + root)}\b([^>]*?)/>", text)
     if empty is None:
-        raise ValueError(f"no <{root}> element")
+        raise WorkbookError(f"a part of the workbook has no <{root}> element: the file is damaged; open and save it "
+                            "in Excel, then try again")
     return text[: empty.start()] + f"<{p}{root}{empty.group(1)}>{items}</{p}{root}>" + text[empty.end():]
 
 

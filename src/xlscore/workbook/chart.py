@@ -1,7 +1,10 @@
 """The pyramid chart: a drawing part anchoring a native stacked bar chart part.
 
-One horizontal bar per category, centred: an invisible spacer series of (max - v) / 2
-pushes each visible bar to the middle. The category axis runs top-down (``maxMin``), so
+One horizontal bar per category, centred: a 100 % stacked bar of three series, the
+invisible spacer (max - v) / 2, the visible counts v, the spacer again. Every row then
+totals max and fills the width, so each bar is v / max of it, centred, and the value axis
+is 0-100 % by construction: it follows the data when live formulas change the counts
+(a fixed maximum would clip the bars). The category axis runs top-down (``maxMin``), so
 the first category, the top tier, is on top. Cached values come from the sheet's own data,
 so the chart shows before any recalculation.
 """
@@ -120,11 +123,11 @@ def chart_xml(chart: BarChart, sheet: OutputSheet) -> bytes:
                       f"{_fill(rgb)}</c:dPt>")
         labels.append(f'<c:dLbl><c:idx val="{i}"/><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'
                       f'{_text_props(1100, True, _label_color(rgb))}<c:dLblPos val="ctr"/>{_SHOW}</c:dLbl>')
-    spacer_series = (
-        '<c:ser><c:idx val="0"/><c:order val="0"/><c:tx><c:v>Spacer</c:v></c:tx>'
-        '<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr><c:invertIfNegative val="0"/>'
-        f'<c:dLbls><c:delete val="1"/></c:dLbls>{cat}<c:val>{_num_ref(spacer_ref, spacer)}</c:val></c:ser>'
-    )
+    def spacer_series(index: int) -> str:
+        return (f'<c:ser><c:idx val="{index}"/><c:order val="{index}"/><c:tx><c:v>Spacer</c:v></c:tx>'
+                '<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr><c:invertIfNegative val="0"/>'
+                f'<c:dLbls><c:delete val="1"/></c:dLbls>{cat}<c:val>{_num_ref(spacer_ref, spacer)}</c:val></c:ser>')
+
     visible_series = (
         f'<c:ser><c:idx val="1"/><c:order val="1"/><c:tx><c:v>{esc_text(chart.series_name)}</c:v></c:tx>'
         f'{_fill(colors[0] if colors else "FF4472C4")}<c:invertIfNegative val="0"/>{"".join(points)}'
@@ -132,18 +135,16 @@ def chart_xml(chart: BarChart, sheet: OutputSheet) -> bytes:
         f'{_text_props(1100, True)}<c:dLblPos val="ctr"/>{_SHOW}</c:dLbls>'
         f"{cat}<c:val>{_num_ref(val_ref, values)}</c:val></c:ser>"
     )
-    # Fix the value axis to [0, max]: with Excel's rounded-up automatic maximum the bars,
-    # centred on max / 2, would sit left of the middle.
-    top = max([v for v in values if v is not None] + [0.0])
-    scaling = '<c:orientation val="minMax"/>' + (f'<c:max val="{top!r}"/><c:min val="0"/>' if top > 0 else "")
+    scaling = '<c:orientation val="minMax"/><c:max val="1"/><c:min val="0"/>'  # a 100 % stacked axis
     title = (f'<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="1400" b="1"/></a:pPr>'
              f'<a:r><a:rPr lang="en-US" sz="1400" b="1"/><a:t>{esc_text(chart.title)}</a:t></a:r></a:p></c:rich>'
              '</c:tx><c:overlay val="0"/></c:title><c:autoTitleDeleted val="0"/>')
     return (
         f'{XML_DECL}<c:chartSpace xmlns:c="{NS_C}" xmlns:a="{NS_A}" xmlns:r="{NS_REL}">'
         '<c:roundedCorners val="0"/><c:chart>' + title +
-        '<c:plotArea><c:layout/><c:barChart><c:barDir val="bar"/><c:grouping val="stacked"/>'
-        f'<c:varyColors val="0"/>{spacer_series}{visible_series}<c:gapWidth val="30"/><c:overlap val="100"/>'
+        '<c:plotArea><c:layout/><c:barChart><c:barDir val="bar"/><c:grouping val="percentStacked"/>'
+        f'<c:varyColors val="0"/>{spacer_series(0)}{visible_series}{spacer_series(2)}'
+        '<c:gapWidth val="30"/><c:overlap val="100"/>'
         f'<c:axId val="{_CAT_AX}"/><c:axId val="{_VAL_AX}"/></c:barChart>'
         f'<c:catAx><c:axId val="{_CAT_AX}"/><c:scaling><c:orientation val="maxMin"/></c:scaling>'
         '<c:delete val="0"/><c:axPos val="l"/><c:numFmt formatCode="General" sourceLinked="0"/>'

@@ -21,26 +21,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from xlscore.engine import scoring_columns
 from xlscore.errors import WorkbookError
 from xlscore.model import Model
+from xlscore.overrides import override_columns
 from xlscore.workbook.formula_text import structured_column, text, whole_column
 from xlscore.workbook.layout import Lang
-from xlscore.workbook.live_cache import cache_value, cached_columns, overrides_of
+from xlscore.workbook.live_cache import cache_value, cached_columns
 from xlscore.workbook.live_model import LiveModel, live_model
 from xlscore.workbook.live_pyramid import live_pyramid
 from xlscore.workbook.live_rows import ROW, RowFormulas, value_columns
-from xlscore.workbook.report import scoring_sheet
+from xlscore.workbook.report import scoring_sheet, scoring_status
 from xlscore.workbook.sheetdata import CellValue, Column, Formula, FreeCell, OutputSheet, OutputTable
 
 if TYPE_CHECKING:
-    from xlscore.retier import Analysis
+    from xlscore.analysis import Analysis
 
 __all__ = ["TABLE_ROW", "live_sheets"]
 
-TABLE_ROW = 7  # header row of tblScoring; the rows above hold the title, the note and a status line
+TABLE_ROW = 7  # header row of tblScoring; the rows above hold the title, the note and two status lines
 
 # The note at the top of the Scoring sheet, one short line per row (rows 2-4).
 _NOTE = {
@@ -62,7 +63,7 @@ class _Helper:
     header: str
 
 
-def live_sheets(analysis: Analysis, today: date) -> list[OutputSheet]:
+def live_sheets(analysis: Analysis) -> list[OutputSheet]:
     """Scoring, Pyramid and Live model sheets of native formulas, with the engine's values cached."""
     book, result = analysis.book, analysis.result
     if result is None or book.source is None or book.columns is None:
@@ -79,7 +80,7 @@ def live_sheets(analysis: Analysis, today: date) -> list[OutputSheet]:
     customers_table = book.columns.table
     customer_columns = {name: whole_column(customers_table.sheet, customers_table.left + col)
                         for name, col in book.columns.positions.items()}
-    overrides = overrides_of(model, book.customers, result)
+    overrides = None if analysis.overrides is None else override_columns(model.tiers, result, analysis.overrides)
     helpers = _helpers(model, customer_columns, overrides is not None)
     header_of = {key: column.header for key, column in zip(keys, values_table.columns, strict=True)}
     header_of.update({h.key: h.header for h in helpers})
@@ -105,9 +106,9 @@ def live_sheets(analysis: Analysis, today: date) -> list[OutputSheet]:
     table = OutputTable(values_table.name, columns, row=TABLE_ROW, col=1)
     status = _status(live, table, header_of)
     cells = [FreeCell(1, 1, _title(lang), bold=True), *(FreeCell(2 + i, 1, line) for i, line in enumerate(_NOTE[lang])),
-             FreeCell(5, 1, status)]
+             FreeCell(5, 1, status), FreeCell(6, 1, scoring_status(result, lang, analysis.as_of))]
     scoring = OutputSheet(values_sheet.name, tables=[table], cells=cells, freeze_row=TABLE_ROW + 1)
-    pyramid = live_pyramid(model, result, lang, today, live, scores,
+    pyramid = live_pyramid(model, result, lang, analysis.as_of, live, scores,
                            structured_column(table.name, header_of["tier"]))
     return [scoring, pyramid, live.sheet]
 
@@ -119,8 +120,7 @@ def _title(lang: Lang) -> str:
 def _column_keys(model: Model, table: OutputTable, extra_headers: Sequence[str],
                  extra_names: Sequence[str]) -> list[str]:
     """The result column behind each column of the values-mode table, in table order."""
-    core = iter(["Customer ID", "Customer", "Owner", "Profile", *(i.name for i in model.indicators),
-                 "Score", "Rank", "Tier", "Policy", "Next follow-up", "Flags"])
+    core = iter(scoring_columns(model))
     extras = dict(zip(extra_headers, extra_names, strict=True))
     return [extras.pop(c.header) if c.header in extras else next(core) for c in table.columns]
 

@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from xlscore.engine import score_customers
+from xlscore.engine import band_points as engine_band_points
 from xlscore.model import Measure, Model
 from xlscore.workbook.live_rows import value_columns
 
-__all__ = ["band_points", "cache_value", "cached_columns", "earned_and_present", "overrides_of", "weights_counted"]
+__all__ = ["band_points", "cache_value", "cached_columns", "earned_and_present", "weights_counted"]
 
 
 def cache_value(value: Any) -> Any:
@@ -93,26 +93,8 @@ def earned_and_present(measures: Sequence[Measure], frame: pd.DataFrame,
 
 
 def band_points(measure: Measure, values: np.ndarray) -> list[Any]:
-    """Per customer: the first band's points, or the flag word (engine rule)."""
-    out: list[Any] = []
-    for value in values.tolist():
-        if value != value:
-            out.append(f"missing: {measure.name}")
-            continue
-        out.append(next((band.points for band in measure.bands if band.contains(value)), f"no band: {measure.name}"))
-    return out
-
-
-def overrides_of(model: Model, customers: pd.DataFrame, result: pd.DataFrame) -> tuple[list[int], list[str]] | None:
-    """Per result row: the overriding tier number (0 = none) and its flag, when tblOverrides set any."""
-    if "Computed tier" not in result.columns:
-        return None
-    rule = score_customers(model, customers).loc[result.index]
-    tier_number = {t.name: k + 1 for k, t in enumerate(model.tiers)}
-    numbers, flags = [], []
-    for final, base, tier in zip(result["Flags"], rule["Flags"], result["Tier"], strict=True):
-        extra = str(final or "")[len(str(base or "")):].removeprefix("; ")
-        overridden = bool(extra) and str(final or "") != str(base or "")
-        numbers.append(tier_number.get(tier, 0) if overridden else 0)
-        flags.append(extra if overridden else "")
-    return numbers, flags
+    """Per customer: the band's points, or the flag word, as the engine finds them."""
+    points, matched = engine_band_points(measure, values.astype(np.float64))
+    missing, no_band = f"missing: {measure.name}", f"no band: {measure.name}"
+    return [float(p) if hit else (missing if v != v else no_band)
+            for p, hit, v in zip(points.tolist(), matched.tolist(), values.tolist(), strict=True)]

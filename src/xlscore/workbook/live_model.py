@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from xlscore.errors import WorkbookError
 from xlscore.model import Model
 from xlscore.rounding import share_cut
 from xlscore.workbook.formula_text import (
@@ -105,7 +106,8 @@ class _Grid:
 def _col(table: RawTable, key: str) -> int:
     col = table.find(*column_names(key))
     if col is None:  # the reader already refused such a book
-        raise ValueError(f"{table.name} has no column {key}")
+        raise WorkbookError(f"{table.name} has no column {column_names(key)[0]!r}: add it to the table header "
+                            "(a template has it: xlscore new)")
     return col
 
 

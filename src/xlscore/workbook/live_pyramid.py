@@ -8,30 +8,32 @@ it follows edits. Tier colours are written into the chart and change on a re-run
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from xlscore.model import Model
-from xlscore.rounding import excel_round
 from xlscore.workbook.formula_text import row_cell
 from xlscore.workbook.layout import Lang
 from xlscore.workbook.live_cache import cache_value
 from xlscore.workbook.live_model import LiveModel
-from xlscore.workbook.report import pyramid_sheet, tier_summary
+from xlscore.workbook.report import pyramid_label, pyramid_sheet, tier_summary
 from xlscore.workbook.sheetdata import Column, Formula, FreeCell, OutputSheet, OutputTable
+
+if TYPE_CHECKING:
+    from xlscore.asof import AsOf
 
 __all__ = ["live_pyramid"]
 
 Template = Callable[[int, int], str]  # (tier number, sheet row) -> formula text
 
 
-def live_pyramid(model: Model, result: pd.DataFrame, lang: Lang, today: date, live: LiveModel,
+def live_pyramid(model: Model, result: pd.DataFrame, lang: Lang, as_of: AsOf, live: LiveModel,
                  scores: str, tiers: str) -> OutputSheet:
     """``scores`` and ``tiers`` reference tblScoring's Score and (hidden) tier number columns."""
     n_scored = int(result["Score"].notna().sum())
     summary = tier_summary(model, result)
-    values = pyramid_sheet(model, summary, lang, n_scored, today)
+    values = pyramid_sheet(model, summary, lang, n_scored, as_of)
     table = values.tables[0]
     first, last = table.row + 1, table.row + len(model.tiers)
 
@@ -43,38 +45,32 @@ def live_pyramid(model: Model, result: pd.DataFrame, lang: Lang, today: date, li
         lambda k, r: f'COUNTIFS({tiers},{k},{scores},">-1E+307")',
         lambda k, r: f"IF({live.scored_count}>0,{count(r)}/{live.scored_count},0)",
         lambda k, r: f'IF({count(r)}>0,_xlfn.AGGREGATE(15,6,{scores}/({tiers}={k}),1),"")',
-        lambda k, r: f'IF({count(r)}>0,AVERAGEIFS({scores},{tiers},{k}),"")',
+        lambda k, r: f'IF({count(r)}>0,ROUND(AVERAGEIFS({scores},{tiers},{k}),2),"")',
         lambda k, r: f"INDEX({live.tier_policies},{k})",
         lambda k, r: f"INDEX({live.tier_days},{k})",
         lambda k, r: f'{row_cell(1, r)}&": "&{count(r)}&" ("&FIXED({row_cell(3, r)}*100,1,TRUE)&"%)"',
         lambda k, r: f"(MAX($B${first}:$B${last})-{count(r)})/2",
     ]
     cached = [list(c.values) for c in table.columns]
-    cached[7] = [_label(t, c, s) for t, c, s in zip(summary["Tier"], summary["Customers"], summary["Share"],
+    cached[7] = [pyramid_label(t, c, s) for t, c, s in zip(summary["Tier"], summary["Customers"], summary["Share"],
                                                       strict=True)]
     columns = [Column(column.header, [Formula(template(k + 1, first + k), cache_value(v)) for k, v in enumerate(cells)],
                       column.fmt, column.width)
                for column, template, cells in zip(table.columns, templates, cached, strict=True)]
-    caption = _caption(lang, today, live, n_scored, model.scheme)
+    caption = _caption(lang, as_of, live, n_scored, model.scheme)
     cells = [c if (c.row, c.col) != (2, 1) else FreeCell(2, 1, caption) for c in values.cells]
     return OutputSheet(values.name, tables=[OutputTable(table.name, columns, table.row, table.col, table.style)],
                        cells=cells, chart=values.chart)
 
 
-def _label(tier: str, count: int, share: float) -> str:
-    """As FIXED(share × 100, 1) shows it: rounded half away from zero, like Excel.
-
-    FIXED rather than TEXT(…, "0.0%"): TEXT's format code is read in the user's locale.
-    """
-    return f"{tier}: {int(count)} ({excel_round(share * 100, 1):.1f}%)"
-
-
-def _caption(lang: Lang, today: date, live: LiveModel, n_scored: int, scheme: str) -> Formula:
+def _caption(lang: Lang, as_of: AsOf, live: LiveModel, n_scored: int, scheme: str) -> Formula:
+    """Counted live; the as-of date is the last re-run's (the live formulas read no date)."""
+    when = as_of.describe(lang).replace('"', "'")
     if lang == "zh":
-        return Formula(f'{live.scored_count}&" 位客户已评分（实时公式，上次运行 {today.isoformat()}）"',
-                       f"{n_scored} 位客户已评分（实时公式，上次运行 {today.isoformat()}）")
+        return Formula(f'{live.scored_count}&" 位客户已评分（实时公式，上次运行：{when}）"',
+                       f"{n_scored} 位客户已评分（实时公式，上次运行：{when}）")
     basis = {"share": "share of ranking", "threshold": "score thresholds"}
-    return Formula(f'{live.scored_count}&" customers scored by live formulas (last re-run {today.isoformat()}); '
+    return Formula(f'{live.scored_count}&" customers scored by live formulas (last re-run {when}); '
                    f'tiers from tblTiers ("&IF({live.scheme}="share","{basis["share"]}","{basis["threshold"]}")&")"',
-                   f"{n_scored} customers scored by live formulas (last re-run {today.isoformat()}); tiers from "
+                   f"{n_scored} customers scored by live formulas (last re-run {when}); tiers from "
                    f"tblTiers ({basis[scheme]})")

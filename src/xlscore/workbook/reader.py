@@ -15,6 +15,7 @@ from xlscore.value.columns import wanted_columns
 from xlscore.workbook.customers_reader import CustomerColumns, read_customers
 from xlscore.workbook.layout import HEADERS, TABLES, Lang, header_key
 from xlscore.workbook.model_reader import ModelTables, read_model
+from xlscore.workbook.package import Package
 from xlscore.workbook.refs import CellRef
 from xlscore.workbook.tables import RawTable, TableSource
 
@@ -107,6 +108,4 @@ def read_tables(source: TableReader, path: Path) -> Book:
 
 def _guard(path: Path) -> None:
     """Refuse hostile or non-workbook files before any cell is parsed."""
-    from xlscore.workbook.package import Package
-
     Package.open(path).close()

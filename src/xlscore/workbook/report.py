@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from xlscore.engine import scoring_columns
 from xlscore.issues import Issue
 from xlscore.model import Model
+from xlscore.rounding import excel_round
 from xlscore.workbook.layout import OUTPUT_SHEETS, Lang, header
 from xlscore.workbook.refs import column_letter
 from xlscore.workbook.sheetdata import BarChart, CellValue, Column, ColumnFormat, FreeCell, OutputSheet, OutputTable
 
 if TYPE_CHECKING:
-    from xlscore.retier import ExtraColumn
+    from xlscore.analysis import ExtraColumn
+    from xlscore.asof import AsOf
 
-__all__ = ["DEFAULT_COLORS", "excel_serial", "issues_sheet", "pyramid_sheet", "scoring_sheet", "tier_summary"]
+__all__ = ["DEFAULT_COLORS", "excel_serial", "issues_sheet", "pyramid_sheet", "scoring_sheet", "scoring_status",
+           "tier_summary"]
 
 DEFAULT_COLORS = ("1F4E79", "2E75B6", "9DC3E6", "BDD7EE", "DEEBF7", "F2F2F2")
 _EPOCH = np.datetime64("1899-12-30", "ns")
@@ -38,25 +41,31 @@ def _values(series: pd.Series) -> Sequence[CellValue]:
     return values
 
 
+# Core tblScoring columns other than the indicators: header key, format, width (None: automatic).
+_SCORING_FORMATS: dict[str, tuple[str, ColumnFormat, float | None]] = {
+    "Customer ID": ("customer_id", "general", None), "Customer": ("customer", "general", None),
+    "Owner": ("owner", "general", None), "Profile": ("profile", "general", None),
+    "Score": ("score", "number2", None), "Rank": ("rank", "integer", None), "Tier": ("tier", "general", None),
+    "Policy": ("policy", "general", None), "Flags": ("flags", "general", 40),
+}
+
+
 def scoring_sheet(model: Model, result: pd.DataFrame, lang: Lang,
-                  extra: Sequence[ExtraColumn] = ()) -> OutputSheet:
+                  extra: Sequence[ExtraColumn] = (), as_of: AsOf | None = None) -> OutputSheet:
+    """tblScoring from A1; with ``as_of``, a status line right of the table says what dates were measured to."""
     spec = OUTPUT_SHEETS["scoring"]
-    head: list[tuple[str, str, ColumnFormat]] = [
-        ("Customer ID", header("customer_id", lang), "general"),
-        ("Customer", header("customer", lang), "general"),
-        ("Owner", header("owner", lang), "general"),
-        ("Profile", header("profile", lang), "general"),
-        *((ind.name, ind.name, "number2") for ind in model.indicators),
-        ("Score", header("score", lang), "number2"),
-        ("Rank", header("rank", lang), "integer"),
-        ("Tier", header("tier", lang), "general"),
-        ("Policy", header("policy", lang), "general"),
-    ]
-    columns = [Column(header, _values(result[name]), fmt) for name, header, fmt in head]
-    follow = excel_serial(result["Next follow-up"].to_numpy(dtype="datetime64[ns]"))
-    columns.append(Column(header("next_follow_up", lang), follow.tolist(), "date", width=14))
-    columns.append(Column(header("flags", lang), _values(result["Flags"]), "general", width=40))
-    names = [name for name, _, _ in head] + ["Next follow-up", "Flags"]
+    names = scoring_columns(model)  # the one column order (engine, UDF table, SQL, live sheet)
+    indicators = {ind.name for ind in model.indicators}
+    columns = []
+    for name in names:
+        if name in indicators:
+            columns.append(Column(name, _values(result[name]), "number2"))
+        elif name == "Next follow-up":
+            follow = excel_serial(result[name].to_numpy(dtype="datetime64[ns]"))
+            columns.append(Column(header("next_follow_up", lang), follow.tolist(), "date", width=14))
+        else:
+            key, fmt, width = _SCORING_FORMATS[name]
+            columns.append(Column(header(key, lang), _values(result[name]), fmt, width=width))
     for col in extra:
         at = names.index(col.after) + 1 if col.after in names else len(names)
         values = result[col.name]
@@ -64,7 +73,18 @@ def scoring_sheet(model: Model, result: pd.DataFrame, lang: Lang,
         columns.insert(at, Column(col.header, cells, col.fmt))
         names.insert(at, col.name)
     table = OutputTable(spec.table, columns, row=1, col=1)
-    return OutputSheet(spec.sheet(lang), tables=[table], freeze_row=2)
+    # Beside the table, not above it: tblScoring starts at A1 so a full sheet of customers fits.
+    status = [FreeCell(1, len(columns) + 2, scoring_status(result, lang, as_of))] if as_of is not None else []
+    return OutputSheet(spec.sheet(lang), tables=[table], cells=status, freeze_row=2)
+
+
+def scoring_status(result: pd.DataFrame, lang: Lang, as_of: AsOf) -> str:
+    """``Scored 118 of 120 customers as of 2026-06-30 (from --as-of)``: what "today" the dates were measured to."""
+    scored, total = int(result["Score"].notna().sum()), len(result)
+    if lang == "zh":
+        return f"已评分 {scored:,} / {total:,} 位客户；{as_of.describe(lang)}（生命周期、跟进与覆盖到期均按此日期计算）"
+    return (f"Scored {scored:,} of {total:,} customers {as_of.describe(lang)}: lifecycle, follow-ups and "
+            "override expiry are measured to this date")
 
 
 def tier_summary(model: Model, result: pd.DataFrame) -> pd.DataFrame:
@@ -79,7 +99,8 @@ def tier_summary(model: Model, result: pd.DataFrame) -> pd.DataFrame:
             "Customers": len(members),
             "Share": len(members) / total if total else 0.0,
             "Min score": float(members.min()) if len(members) else np.nan,
-            "Average score": float(members.mean()) if len(members) else np.nan,
+            # Rounded like the live sheet's ROUND(AVERAGEIFS(...), 2): the same figure in both modes.
+            "Average score": excel_round(float(members.mean()), 2) if len(members) else np.nan,
             "Policy": tier.policy,
             "Follow-up days": tier.follow_up_days,
         })
@@ -88,10 +109,14 @@ def tier_summary(model: Model, result: pd.DataFrame) -> pd.DataFrame:
 
 
 def pyramid_label(tier: str, count: int, share: float) -> str:
-    return f"{tier}: {count} ({share:.1%})"
+    """``Gold: 5 (31.3%)``: the share rounded half away from zero, as the live sheet's FIXED(share × 100, 1) shows it.
+
+    One rule for both modes (Python's ``{:.1%}`` rounds half to even and would say 31.2%).
+    """
+    return f"{tier}: {int(count)} ({excel_round(share * 100, 1):.1f}%)"
 
 
-def pyramid_sheet(model: Model, summary: pd.DataFrame, lang: Lang, scored: int, today: date) -> OutputSheet:
+def pyramid_sheet(model: Model, summary: pd.DataFrame, lang: Lang, scored: int, as_of: AsOf) -> OutputSheet:
     spec = OUTPUT_SHEETS["pyramid"]
     counts = summary["Customers"].astype(int).tolist()
     widest = max(counts, default=0)
@@ -121,10 +146,10 @@ def pyramid_sheet(model: Model, summary: pd.DataFrame, lang: Lang, scored: int, 
     chart = BarChart(title=title, categories=rng(8), values=rng(2), spacer=rng(9), colors=colors,
                      anchor_row=top_row + len(counts) + 3, anchor_col=1, width_cols=8,
                      height_rows=max(12, 3 * len(counts) + 6), series_name=header("customers", lang))
-    caption = (f"{scored} customers scored on {today.isoformat()}; tiers from tblTiers "
+    caption = (f"{scored:,} customers scored {as_of.describe(lang)}; tiers from tblTiers "
                f"({'share of ranking' if model.scheme == 'share' else 'score thresholds'})")
     if lang == "zh":
-        caption = f"{today.isoformat()} 共评分 {scored} 位客户"
+        caption = f"共评分 {scored:,} 位客户；{as_of.describe(lang)}"
     cells = [FreeCell(1, 1, title, bold=True), FreeCell(2, 1, caption)]
     return OutputSheet(spec.sheet(lang), tables=[table], cells=cells, chart=chart)
 

@@ -15,8 +15,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from xlscore.livebook.base import Selection
-from xlscore.livebook.render import ChartPlan, render_sheet, stored_value
+from xlscore.openbook.base import Selection
+from xlscore.openbook.render import ChartPlan, render_sheet, stored_value
 from xlscore.workbook.layout import TABLES
 from xlscore.workbook.refs import CellRef, column_index
 from xlscore.workbook.sheetdata import OutputSheet
@@ -38,7 +38,7 @@ class MemoryTable:
 
 @dataclass
 class MemoryBook:
-    """An open workbook in memory; implements :class:`xlscore.livebook.base.LiveBook`."""
+    """An open workbook in memory; implements :class:`xlscore.openbook.base.OpenBook`."""
 
     name: str = "Book1.xlsx"
     cells: dict[str, dict[tuple[int, int], Any]] = field(default_factory=dict)
@@ -97,7 +97,7 @@ class MemoryBook:
         ref = CellRef(sheet, int(address[len(letters):]), column_index(letters))
         self.selected = Selection(sheet, ref.row, ref.col, self.value(sheet, address))
 
-    # -- LiveBook ----------------------------------------------------------------------------
+    # -- OpenBook ----------------------------------------------------------------------------
 
     @property
     def sheet_names(self) -> list[str]:

@@ -1,7 +1,7 @@
-"""The live-book interface on a workbook open in Excel, through xlwings (its BSD part).
+"""The open-book interface on a workbook open in Excel, through xlwings (its BSD part).
 
 Reads: one ``Range.value`` per Excel Table (header included). Writes: one ``Range.value``
-assignment per sheet (see :mod:`xlscore.livebook.render`), then the tables are created or
+assignment per sheet (see :mod:`xlscore.openbook.render`), then the tables are created or
 resized, number formats and widths set, and the chart created or refreshed through xlwings'
 chart API. Excel-only finishing touches that xlwings' API does not cover (an invisible
 spacer series, one colour per bar) go through the native object where there is one
@@ -17,8 +17,8 @@ from typing import Any
 
 import xlwings as xw
 
-from xlscore.livebook.base import Selection
-from xlscore.livebook.render import ChartPlan, PlannedSeries, TableBox, render_sheet
+from xlscore.openbook.base import Selection
+from xlscore.openbook.render import ChartPlan, PlannedSeries, TableBox, render_sheet
 from xlscore.workbook.sheetdata import OutputSheet
 from xlscore.workbook.tables import RawTable
 
@@ -42,7 +42,7 @@ def _bgr(hex_color: str) -> int:
 
 
 class XlwingsBook:
-    """An open Excel workbook; implements :class:`xlscore.livebook.base.LiveBook`."""
+    """An open Excel workbook; implements :class:`xlscore.openbook.base.OpenBook`."""
 
     def __init__(self, book: xw.Book) -> None:
         self._book = book

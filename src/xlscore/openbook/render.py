@@ -1,4 +1,4 @@
-"""An :class:`OutputSheet` as what a live workbook needs: one block of values and a few boxes.
+"""An :class:`OutputSheet` as what a workbook open in Excel needs: one block of values and a few boxes.
 
 The block starts at A1 and covers every table and free cell, so the whole sheet is written
 with one range assignment. Values are in the form a range assignment takes: text carries a

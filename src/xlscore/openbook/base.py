@@ -1,9 +1,9 @@
-"""The live-workbook interface the ribbon macros work through, and its table reader.
+"""The open-workbook interface the ribbon macros work through, and its table reader.
 
 A macro never saves and reopens the user's book: it reads the Excel Tables of the open book
 (one range read per table) and writes each xlscore sheet back (one range assignment per
-sheet). :class:`LiveBook` is that surface; :mod:`xlscore.livebook.xlwings_book` implements
-it on Excel, :mod:`xlscore.livebook.memory` in memory for tests on any machine.
+sheet). :class:`OpenBook` is that surface; :mod:`xlscore.openbook.xlwings_book` implements
+it on Excel, :mod:`xlscore.openbook.memory` in memory for tests on any machine.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from xlscore.workbook.sheetdata import OutputSheet
 from xlscore.workbook.tables import RawTable
 
-__all__ = ["LiveBook", "LiveTables", "Selection"]
+__all__ = ["OpenBook", "OpenBookTables", "Selection"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Selection:
     value: Any = None
 
 
-class LiveBook(Protocol):
+class OpenBook(Protocol):
     """An open workbook, as the macros need it."""
 
     @property
@@ -57,14 +57,14 @@ class LiveBook(Protocol):
     def status(self, message: str) -> None:
         """Tell the user something in passing (the status bar)."""
 
-    def new_book_from(self, template: Path) -> LiveBook:
+    def new_book_from(self, template: Path) -> OpenBook:
         """Open a new, unsaved workbook made from the file ``template``."""
 
 
-class LiveTables:
-    """The core reader's table source over a live book: each table read at most once."""
+class OpenBookTables:
+    """The core reader's table source over a workbook open in Excel: each table read at most once."""
 
-    def __init__(self, book: LiveBook) -> None:
+    def __init__(self, book: OpenBook) -> None:
         self.book = book
         self.sheet_names: list[str] = list(book.sheet_names)
         self._names = {name.casefold(): name for name in book.table_names()}
