@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from xlscore.errors import WorkbookError
@@ -37,6 +38,16 @@ def load_book_orders(book: Path) -> OrderData:
         raise OrdersTableError(f"{book.name}: {len(issues.errors)} problems in {ORDERS_TABLE}; nothing was "
                                f"written:\n{lines}{more}")
     return data
+
+
+def book_pin(book: Path, lang: Lang) -> date | None:
+    """The book's own as-of date (the "As of date" setting of tblClassify), if it pins one."""
+    from xlscore.classify.tables import optional_table, read_settings
+
+    source = TableSource(book)
+    if optional_table(source, "settings") is None:
+        return None
+    return read_settings(source, lang, IssueList()).as_of
 
 
 def book_lang(book: Path) -> Lang:

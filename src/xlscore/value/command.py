@@ -54,7 +54,7 @@ def register(subparsers: Any) -> None:
                    help="the order log as CSV or Parquet (columns Customer ID, Order date, Amount)")
     p.add_argument("--as-of", type=parse_as_of, dest="as_of",
                    help="the date the model stands at, YYYY-MM-DD; orders after it are not used "
-                   "(default: the last order date in the log)")
+                   "(default: the book's As of date setting, else the last order date in the log)")
     p.add_argument("--time-unit", choices=("day", "week", "month"), default="week", dest="time_unit",
                    help="unit of Recency, Tenure and the horizon (default week; a month is 365.25/12 days)")
     p.add_argument("--horizon", type=_positive,
@@ -79,7 +79,7 @@ def _default_horizon(unit: str) -> float:
 def cmd_value(args: argparse.Namespace) -> int:
     from xlscore.errors import UsageError
     from xlscore.progress import Progress
-    from xlscore.value.book import book_lang, load_book_orders, write_value_sheets
+    from xlscore.value.book import book_lang, book_pin, load_book_orders, write_value_sheets
     from xlscore.value.orders import file_orders, latest_date, summarise
     from xlscore.value.output import write_predictions
     from xlscore.value.predict import Settings, run_models
@@ -104,7 +104,8 @@ def cmd_value(args: argparse.Namespace) -> int:
     with Progress(sys.stderr, enabled=False if quiet else None) as progress:
         progress.stage("reading orders")
         data = file_orders(args.orders) if args.orders is not None else load_book_orders(book)  # type: ignore[arg-type]
-        as_of: date = args.as_of or latest_date(data)
+        pinned = book_pin(book, book_lang(book)) if book is not None and args.orders is None else None
+        as_of: date = args.as_of or pinned or latest_date(data)
         if args.holdout_end is not None and args.holdout_end <= as_of:
             raise UsageError(f"--holdout-end {args.holdout_end} must be after the as-of date {as_of}")
         settings = Settings(as_of=as_of, unit=args.time_unit, horizon=args.horizon or _default_horizon(args.time_unit),
