@@ -85,7 +85,8 @@ def _cells(series: pd.Series[Any]) -> list[CellValue]:
 def value_sheet(run: ValueRun, lang: Lang) -> OutputSheet:
     """tblValue: one row per customer, highest predicted value first."""
     table = run.table.sort_values(["Predicted value", "Customer ID"], ascending=[False, True], kind="stable")
-    columns = [Column(name, _cells(table[name]), _FORMATS.get(name, "general"), width=14)
+    columns = [Column(name, _cells(table[name]), _FORMATS.get(name, "general"),
+                      width=max(12.0, len(name) + 3.0))
                for name in table.columns]
     s = run.settings
     discount = ""
