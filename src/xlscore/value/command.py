@@ -66,7 +66,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("-o", "--output", type=lambda s: Path(s).expanduser(),
                    help="predictions file (.csv or .parquet); with BOOK, an .xlsx/.xlsm to write the book to "
                    "and leave BOOK untouched")
-    p.add_argument("--force", action="store_true", help="overwrite the output; write even if Excel has the book open")
+    p.add_argument("--force", action="store_true", help="write even if Excel has the book open")
     p.add_argument("--json", action="store_true", help="print the parameters and fit as JSON")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(func=cmd_value)
@@ -98,8 +98,6 @@ def cmd_value(args: argparse.Namespace) -> int:
         raise UsageError(f"{output}: write predictions to a .csv or .parquet file (or a workbook with BOOK)")
     if book_output and book is None:
         raise UsageError(f"{output}: a workbook output needs a BOOK to write the Value sheets into")
-    if output is not None and not book_output and output.exists() and not args.force:
-        raise UsageError(f"{output} exists: pass --force to overwrite it")
     quiet = args.quiet or args.json
     with Progress(sys.stderr, enabled=False if quiet else None) as progress:
         progress.stage("reading orders")
@@ -116,8 +114,8 @@ def cmd_value(args: argparse.Namespace) -> int:
         written: list[str] = []
         if output is not None and not book_output:
             progress.stage("writing predictions")
-            write_predictions(run.table, output)
-            written.append(str(output))
+            kept = write_predictions(run.table, output)
+            written.append(f"{output}{f' (backup: {kept.name})' if kept else ''}")
         if book is not None:
             progress.stage("writing the Value sheets")
             report = write_value_sheets(book, run, book_lang(book), output if book_output else None, args.force)

@@ -7,16 +7,20 @@ from pathlib import Path
 import pandas as pd
 
 from xlscore.errors import UsageError
-from xlscore.workbook.atomic import temp_file_for
+from xlscore.workbook.atomic import replace_with_backup, temp_file_for
 
 __all__ = ["write_predictions"]
 
 
-def write_predictions(table: pd.DataFrame, path: Path) -> None:
-    """Written to a temporary file beside ``path`` and moved into place, so a failure leaves no half file."""
+def write_predictions(table: pd.DataFrame, path: Path) -> Path | None:
+    """Written to a temporary file beside ``path`` and moved into place, so a failure leaves no half file.
+
+    A file already at ``path`` is kept as ``path.bak1`` (older ones rotate up to ``.bak3``); returns it.
+    """
     try:
         with temp_file_for(path) as temp:
             _write(table, path, temp)
+            return replace_with_backup(temp, path, backups=3)
     except OSError as exc:
         raise UsageError(f"{path}: cannot write the predictions ({exc})") from exc
 
@@ -29,4 +33,3 @@ def _write(table: pd.DataFrame, path: Path, temp: Path) -> None:
         for name in ("First purchase", "Last purchase"):
             frame[name] = pd.to_datetime(frame[name]).dt.strftime("%Y-%m-%d")
         frame.to_csv(temp, index=False, float_format="%.10g")
-    temp.replace(path)
