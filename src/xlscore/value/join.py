@@ -26,6 +26,8 @@ from xlscore.workbook.layout import header_key
 from xlscore.workbook.refs import CellRef
 from xlscore.workbook.tables import RawTable
 
+__all__ = ["JoinedValue", "fill_customers", "id_key", "joined_measures", "refit"]
+
 
 class TableReader(Protocol):
     """Where Excel Tables come from (a workbook file or a book open in Excel)."""
@@ -33,8 +35,6 @@ class TableReader(Protocol):
     def has(self, name: str) -> bool: ...
 
     def table(self, name: str) -> RawTable: ...
-
-__all__ = ["JoinedValue", "fill_customers", "id_key", "joined_measures", "refit"]
 
 
 @dataclass
@@ -48,22 +48,20 @@ def id_key(value: object) -> str:
     return as_text(value).casefold()
 
 
-def _previous_settings(source: TableReader) -> dict[str, object]:
+def _previous_settings(source: TableReader, as_of: date) -> Settings:
     """Time unit, horizon and discount rate of the last run, from tblValueFit (defaults without it)."""
     found: dict[str, object] = {}
     if source.has("tblValueFit"):
-        table = source.table("tblValueFit")
-        for row in table.rows:
+        for row in source.table("tblValueFit").rows:
             if len(row) >= 2:
                 found[header_key(row[0])] = row[1]
-    unit = as_text(found.get("time unit", "week")).casefold()
-    unit = unit if unit in ("day", "week", "month") else "week"
-    horizon = found.get("horizon")
-    rate = found.get("discount rate per year")
-    return {"unit": unit,
-            "horizon": float(horizon) if isinstance(horizon, int | float) and horizon > 0 else
-            {"day": 365.0, "week": 52.0, "month": 12.0}[unit],
-            "discount_rate": float(rate) if isinstance(rate, int | float) and rate >= 0 else 0.0}
+    text = as_text(found.get("time unit", "week")).casefold()
+    unit: TimeUnit = "day" if text == "day" else "month" if text == "month" else "week"
+    horizon, rate = found.get("horizon"), found.get("discount rate per year")
+    return Settings(as_of=as_of, unit=unit,
+                    horizon=float(horizon) if isinstance(horizon, int | float) and horizon > 0 else
+                    {"day": 365.0, "week": 52.0, "month": 12.0}[unit],
+                    discount_rate=float(rate) if isinstance(rate, int | float) and rate >= 0 else 0.0)
 
 
 def refit(source: TableReader, joined: JoinedValue, as_of: date, issues: IssueList) -> None:
@@ -75,10 +73,7 @@ def refit(source: TableReader, joined: JoinedValue, as_of: date, issues: IssueLi
         return
     where = CellRef(table.sheet, table.top, table.left)
     try:
-        previous = _previous_settings(source)
-        unit: TimeUnit = previous["unit"]  # type: ignore[assignment]
-        settings = Settings(as_of=as_of, unit=unit, horizon=float(previous["horizon"]),  # type: ignore[arg-type]
-                            discount_rate=float(previous["discount_rate"]))  # type: ignore[arg-type]
+        settings = _previous_settings(source, as_of)
         run = run_models(summarise(data, as_of, None), settings, f"{table.name} (sheet {table.sheet})")
     except XlscoreError as exc:  # the data cannot support a fit
         issues.error(where, f"{exc}; the measures {', '.join(map(repr, wanted))} come from this order log",
