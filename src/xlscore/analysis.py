@@ -40,6 +40,7 @@ EXTENSIONS: tuple[str, ...] = (
     "xlscore.history.overrides:OVERRIDES_STAGE",  # before history: movement uses the final tier
     "xlscore.history.stage:HISTORY_STAGE",
     "xlscore.classify.extension:CLASSIFICATION",  # after overrides: classes use the final tier
+    "xlscore.value.extension:VALUE_STAGE",  # measures from tblValue: refit before scoring, Value sheets
 )
 
 
@@ -82,7 +83,9 @@ class Extension(Protocol):
         """Extra sheets to write (owned by xlscore, replaced on every run)."""
 
     # Optional: ``pinned_as_of(book) -> tuple[date, CellRef | None] | None``, the as-of date the
-    # extension's settings table pins (see :func:`book_as_of`).
+    # extension's settings table pins (see :func:`book_as_of`); ``prepare(book, as_of)``, run
+    # before scoring, may fill customer columns that depend on the run's date (adding issues
+    # to ``book.issues``).
 
 
 def load_extensions() -> list[Extension]:
@@ -122,6 +125,10 @@ def analyse_book(book: Book, as_of: date | None = None) -> Analysis:
     book's pinned date, else today's.
     """
     run_date = book_as_of(book, as_of)
+    for extension in load_extensions():
+        prepare = getattr(extension, "prepare", None)
+        if prepare is not None:
+            prepare(book, run_date)
     issues = IssueList(book.issues)
     if issues.errors:
         return Analysis(book, None, run_date, issues)

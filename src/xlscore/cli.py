@@ -23,6 +23,7 @@ PLUGIN_COMMANDS: tuple[str, ...] = (
     "xlscore.history.command",
     "xlscore.sql.command",
     "xlscore.classify.command",
+    "xlscore.value.command",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -126,6 +126,13 @@ def cmd_sql(args: argparse.Namespace) -> int:
     source = replace(loaded.columns, approved_kind=args.approved_type or loaded.columns.approved_kind,
                      id_kind=args.id_type or loaded.columns.id_kind,
                      last_contact_kind=args.last_contact_type or loaded.columns.last_contact_kind)
+    outside = [name for name in loaded.model.measure_columns if name not in source.values]
+    if outside:
+        from xlscore.errors import WorkbookError
+
+        raise WorkbookError(f"{args.book.name}: measures {', '.join(map(repr, outside))} come from tblValue, not "
+                            "tblCustomers: the SQL selects only Customers columns; copy them into the customers "
+                            "table first")
     source = map_columns(loaded.model, source, args.column)
     options = EmitOptions(args.dialect, args.table, args.from_sql, args.ordered, args.semicolon,
                           not args.compact, args.checks, loaded.overrides)

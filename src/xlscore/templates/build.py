@@ -37,7 +37,8 @@ _FIXED_TIME = datetime(2026, 1, 1)
 # "module:function" of functions (wb: Workbook, lang: Lang) -> None that add optional sheets
 # of a feature (overrides, lifecycle rules, ...) to the template, in this order.
 TEMPLATE_ADDONS: tuple[str, ...] = ("xlscore.history.template:add_overrides_sheet",
-                                    "xlscore.classify.template:add_template_sheets")
+                                    "xlscore.classify.template:add_template_sheets",
+                                    "xlscore.value.template:add_orders_sheet")
 _VALIDATION_ROWS = 5000
 
 

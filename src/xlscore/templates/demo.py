@@ -21,6 +21,7 @@ from xlscore.classify.labels import SETTINGS, SETTINGS_TABLES
 from xlscore.progress import Progress
 from xlscore.templates.build import build_template, customer_headers, fill_table
 from xlscore.templates.content import content
+from xlscore.value.template import demo_orders, fill_orders
 from xlscore.workbook.layout import TABLES, Lang
 
 __all__ = ["DEMO_AS_OF", "demo_rows", "demo_workbook", "write_demo_book"]
@@ -86,9 +87,11 @@ def demo_workbook(n: int, seed: int, lang: Lang = "en", as_of: date = DEMO_AS_OF
     wb = build_template(lang)
     ws = wb[TABLES["customers"].sheet(lang)]
     table = ws.tables[TABLES["customers"].table]
-    fill_table(ws, table, customer_headers(content(lang), lang), demo_rows(n, seed, lang, as_of, progress))
+    rows = demo_rows(n, seed, lang, as_of, progress)
+    fill_table(ws, table, customer_headers(content(lang), lang), rows)
     _pin_as_of(wb, lang, as_of)
     headers = customer_headers(content(lang), lang)
+    fill_orders(wb, lang, demo_orders([(row[0], row[4]) for row in rows], seed, as_of))
     for header in (headers[-5], headers[-4]):  # Last contact, Last purchase
         col = headers.index(header) + 1
         for row in ws.iter_rows(min_row=2, min_col=col, max_col=col):

@@ -40,8 +40,13 @@ class CustomerColumns:
         return None if col is None else self.table.ref(data_row, col)
 
 
-def read_customers(t: RawTable, model: Model, issues: IssueList) -> tuple[pd.DataFrame, CustomerColumns]:
-    """The frame's index is the table's data row number, so a cell can always be named."""
+def read_customers(t: RawTable, model: Model, issues: IssueList,
+                   joined: pd.DataFrame | None = None) -> tuple[pd.DataFrame, CustomerColumns]:
+    """The frame's index is the table's data row number, so a cell can always be named.
+
+    ``joined`` holds measure columns that live outside tblCustomers (tblValue), indexed by the
+    case-folded Customer ID text; a customer without a row there gets a blank.
+    """
     positions: dict[str, int] = {}
     for key in _META_KEYS:
         required = key == "customer_id" or (key == "approved" and model.needs_approval)
@@ -50,6 +55,8 @@ def read_customers(t: RawTable, model: Model, issues: IssueList) -> tuple[pd.Dat
             positions[HEADERS[key][0]] = col
     for name in (*model.measure_columns, *model.direct_columns):
         col = t.find(name)
+        if col is None and joined is not None and name in joined.columns:
+            continue
         if col is None:
             measure_ref = next((m.ref for m in model.measures if m.name == name), None)
             where = measure_ref or next((i.ref for i in model.indicators if i.name == name), None)
@@ -71,7 +78,11 @@ def read_customers(t: RawTable, model: Model, issues: IssueList) -> tuple[pd.Dat
     frame["Last contact"] = _dates(t, rows, positions.get("Last contact"), issues)
     direct = set(model.direct_columns)
     for name in (*model.measure_columns, *model.direct_columns):
-        frame[name] = _numbers(t, rows, positions.get(name), name, name in direct, issues)
+        if name not in positions and joined is not None and name in joined.columns:
+            keys = frame["Customer ID"].map(lambda v: as_text(v).casefold())
+            frame[name] = joined[name].reindex(keys.to_numpy()).to_numpy(dtype=np.float64)
+        else:
+            frame[name] = _numbers(t, rows, positions.get(name), name, name in direct, issues)
     return frame, columns
 
 

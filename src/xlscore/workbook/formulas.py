@@ -72,6 +72,10 @@ def live_sheets(analysis: Analysis) -> list[OutputSheet]:
     if model.min_coverage is not None:
         raise WorkbookError("Min coverage % of tblTiers is applied by the values re-tier only: run retier without "
                             "--live, or clear Min coverage % to use live formulas")
+    outside = [name for name in model.measure_columns if name not in book.columns.positions]
+    if outside:
+        raise WorkbookError(f"measures {', '.join(map(repr, outside))} come from tblValue, not tblCustomers: live "
+                            "formulas read only tblCustomers; re-tier without --live")
     values_sheet = scoring_sheet(model, result, lang, analysis.extra_columns)
     values_table = values_sheet.tables[0]
     all_keys = _column_keys(model, values_table, [c.header for c in analysis.extra_columns],

@@ -11,6 +11,7 @@ import pandas as pd
 from xlscore.errors import UsageError
 from xlscore.issues import IssueList
 from xlscore.model import Model
+from xlscore.value.columns import wanted_columns
 from xlscore.workbook.customers_reader import CustomerColumns, read_customers
 from xlscore.workbook.layout import HEADERS, TABLES, Lang, header_key
 from xlscore.workbook.model_reader import ModelTables, read_model
@@ -43,6 +44,7 @@ class Book:
     issues: IssueList = field(default_factory=IssueList)
     source: TableReader | None = None  # for extensions that read optional tables of their own
     resized_tables: dict[str, int] = field(default_factory=dict)  # table name -> rows taken in from below it
+    extras: dict[str, Any] = field(default_factory=dict)  # what reading found for extensions (e.g. a value fit)
 
     @property
     def sheet_names(self) -> list[str]:
@@ -105,8 +107,16 @@ def read_tables(source: TableReader, path: Path, messages: Lang | None = None, *
     customers_table = tables["customers"]
     if customers_table is None:
         return Book(path, model, pd.DataFrame(), None, lang, issues, source)
-    frame, columns = read_customers(customers_table, model, issues)
-    return Book(path, model, frame, columns, lang, issues, source, resized)
+    extras: dict[str, Any] = {}
+    joined = None
+    if wanted_columns(model.measure_columns, customers_table):
+        from xlscore.value.join import joined_measures  # the fit libraries load only for books that use it
+
+        value = joined_measures(source, model.measure_columns, customers_table, issues)
+        if value is not None:
+            extras["value"], joined = value, value.frame
+    frame, columns = read_customers(customers_table, model, issues, joined)
+    return Book(path, model, frame, columns, lang, issues, source, resized, extras)
 
 
 def _rows_below(source: TableReader, tables: dict[str, RawTable | None], issues: IssueList,
