@@ -139,7 +139,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "json", False):  # a machine reader gets a JSON document on stdout, always
             from xlscore.jsonout import emit, error_document
 
-            emit(error_document(str(exc), exc.exit_code))
+            try:
+                emit(error_document(str(exc), exc.exit_code))
+                sys.stdout.flush()
+            except BrokenPipeError:  # the reader went away: the exit code still says what happened
+                _reader_went_away()
         print(f"xlscore: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

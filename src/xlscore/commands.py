@@ -14,6 +14,7 @@ from xlscore.errors import UsageError
 from xlscore.issues import Issue, ModelError
 from xlscore.jsonout import emit, issues_json, tiers_json
 from xlscore.messages import count, display_width, pad, say
+from xlscore.rounding import percent_text
 
 if TYPE_CHECKING:
     from xlscore.retier import RetierReport
@@ -118,7 +119,7 @@ def summary_text(summary: pd.DataFrame, lang: str = "en") -> str:
     for row in summary.itertuples(index=False):
         low = "" if pd.isna(row[3]) else f"{row[3]:,.2f}"
         avg = "" if pd.isna(row[4]) else f"{row[4]:,.2f}"
-        lines.append(pad(str(row[0]), tier_width) + pad(f"{row[1]:,}", 10, ">") + pad(f"{row[2]:.1%}", 8, ">")
+        lines.append(pad(str(row[0]), tier_width) + pad(f"{row[1]:,}", 10, ">") + pad(percent_text(row[2]), 8, ">")
                      + pad(low, 8, ">") + pad(avg, 8, ">") + f"  {row[5]}")
     return "\n".join(lines)
 

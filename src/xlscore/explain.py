@@ -14,7 +14,7 @@ import pandas as pd
 
 from xlscore.messages import say
 from xlscore.model import Indicator, Model
-from xlscore.rounding import excel_round, share_cut
+from xlscore.rounding import excel_round, percent_text, share_cut
 
 __all__ = ["Trace", "explain_customer", "trace_json"]
 
@@ -122,7 +122,7 @@ def explain_customer(model: Model, customers: pd.DataFrame, result: pd.DataFrame
         return trace
     coverage = float(res["Coverage"]) if "Coverage" in res else math.nan
     if model.shows_coverage and not math.isnan(coverage):
-        trace.add("x.coverage", coverage=f"{coverage:.1%}")
+        trace.add("x.coverage", coverage=percent_text(coverage))
         if model.min_coverage is not None and coverage * 100 < model.min_coverage - 1e-9:
             trace.add("x.no_score_coverage", minimum=_num(model.min_coverage))
             return trace
@@ -132,7 +132,8 @@ def explain_customer(model: Model, customers: pd.DataFrame, result: pd.DataFrame
     trace.add("x.score", score=f"{trace.score:.2f}")
     n_scored = int(result["Score"].notna().sum())
     rank = int(cast(float, res["Rank"]))
-    tier = res["Tier"]
+    final = res["Tier"]
+    tier = res["Computed tier"] if "Computed tier" in res.index else final  # the rule's tier, before overrides
     trace.add("x.rank", rank=f"{rank:,}", scored=f"{n_scored:,}")
     if model.scheme == "share":
         t = next((t for t in model.tiers if t.name == tier), None)
@@ -145,6 +146,9 @@ def explain_customer(model: Model, customers: pd.DataFrame, result: pd.DataFrame
         trace.add("x.tier_threshold", tier=tier, low=_num(t.min_score or 0), score=f"{trace.score:.2f}")
     if not isinstance(tier, str):
         trace.add("x.no_tier")
+    if isinstance(final, str) and final != tier:
+        trace.add("x.override", tier=final, computed=tier if isinstance(tier, str) else "-",
+                  flags=str(res["Flags"] or ""))
     return trace
 
 

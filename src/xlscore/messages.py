@@ -38,6 +38,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "flag.no_band": ("no band: {column}", "无对应分段: {column}"),
     "flag.unapproved": ("unapproved: {column}", "未审核: {column}"),
     "flag.not_scored": ("not scored", "未评分"),
+    "flag.override": ("override: {column}", "人工调整: {column}"),
     "flag.low_coverage": ("coverage {coverage:.0%} below {minimum:g}%", "覆盖率 {coverage:.0%} 低于 {minimum:g}%"),
     # console summaries
     "severity.error": ("error", "错误"),
@@ -280,6 +281,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              '排名 {rank} / {scored}（并列同名次，高分在前）'),
     'x.tier_share': ('Tier {tier}: rank {rank} <= ceil({share} % x {scored}) = {cut}',
                    '层级 {tier}: 排名 {rank} <= ceil({share}% x {scored}) = {cut}'),
+    "x.override": ("Tier {tier}: set by tblOverrides, replacing the rule's {computed} ({flags})",
+                   "层级 {tier}: 由人工调整表设定，取代按规则得出的 {computed}（{flags}）"),
     'x.tier_threshold': ('Tier {tier}: first tier whose Min score {low} <= {score}',
                        '层级 {tier}: 最低分 {low} <= {score} 的第一个层级'),
     'x.no_tier': ('Tier: none (below every Min score)',

@@ -15,6 +15,7 @@ from datetime import date
 
 import pandas as pd
 
+from xlscore.messages import flag
 from xlscore.model import Tier
 from xlscore.workbook.cells import as_text
 from xlscore.workbook.refs import CellRef
@@ -39,13 +40,13 @@ class Override:
     customer_id: object = None  # as typed in tblOverrides
     key: str = ""  # customer_key of the Customer ID
 
-    @property
-    def flag(self) -> str:
-        """The word added to the customer's Flags."""
-        return f"override: {self.reason}"
+    def flag(self, lang: str = "en") -> str:
+        """The word added to the customer's Flags (``override: <reason>``, in the book's language)."""
+        return flag("override", lang, self.reason)
 
 
-def apply_overrides(result: pd.DataFrame, last_contact: pd.Series, overrides: Sequence[Override]) -> None:
+def apply_overrides(result: pd.DataFrame, last_contact: pd.Series, overrides: Sequence[Override],
+                    lang: str = "en") -> None:
     """Set Tier, Policy, Next follow-up and the flag of each overridden row, in place; keep Computed tier."""
     result["Computed tier"] = result["Tier"].copy()
     for override in overrides:
@@ -59,16 +60,17 @@ def apply_overrides(result: pd.DataFrame, last_contact: pd.Series, overrides: Se
         result.loc[at, "Next follow-up"] = (contact + pd.Timedelta(days=days)
                                             if days is not None and pd.notna(contact) else pd.NaT)
         flags = str(result.loc[at, "Flags"] or "")
-        result.loc[at, "Flags"] = f"{flags}; {override.flag}" if flags else override.flag
+        word = override.flag(lang)
+        result.loc[at, "Flags"] = f"{flags}; {word}" if flags else word
 
 
-def override_columns(tiers: Sequence[Tier], result: pd.DataFrame,
-                     overrides: Sequence[Override]) -> tuple[list[int], list[str]]:
+def override_columns(tiers: Sequence[Tier], result: pd.DataFrame, overrides: Sequence[Override],
+                     lang: str = "en") -> tuple[list[int], list[str]]:
     """Per result row (in result order): the overriding tier's number (1-based, 0 = none) and its flag."""
     number = {t.name: k + 1 for k, t in enumerate(tiers)}
     by_row = {o.index: o for o in overrides if o.index is not None}
     found = [by_row.get(int(label)) for label in result.index]
-    return ([number[o.tier.name] if o else 0 for o in found], [o.flag if o else "" for o in found])
+    return ([number[o.tier.name] if o else 0 for o in found], [o.flag(lang) if o else "" for o in found])
 
 
 def matched(overrides: Sequence[Override], customer_ids: pd.Series) -> list[Override]:

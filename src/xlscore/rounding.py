@@ -15,7 +15,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["HALF_TOLERANCE", "excel_round", "excel_round_array", "share_cut"]
+__all__ = ["HALF_TOLERANCE", "excel_round", "excel_round_array", "percent_text", "share_cut"]
 
 # Relative tolerance that makes "half" mean half at 15 significant digits. A double carries
 # 15.95 digits; noise from x * 100 is below 2 ulp (~4.4e-16 relative).
@@ -29,6 +29,12 @@ def excel_round(value: float, digits: int = 2) -> float:
     shown = Decimal(f"{value:.15g}")
     quantum = Decimal(1).scaleb(-digits)
     return float(shown.quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def percent_text(share: float, digits: int = 1) -> str:
+    """``0.3125`` -> ``31.3%``: shown as Excel shows a percentage, rounded half away from zero (Python's
+    ``{:.1%}`` rounds half to even: 31.2%). The one rule for every share xlscore prints."""
+    return f"{excel_round(share * 100, digits):.{digits}f}%"
 
 
 def excel_round_array(values: npt.NDArray[np.float64], digits: int = 2) -> npt.NDArray[np.float64]:

@@ -255,7 +255,7 @@ def _score(parsed: _ParsedModel, customers: object, overrides: object, as_of: da
         if issues.errors:
             return ScoredBook(error_text(issues))
         last_contact = frame["Last contact"] if "Last contact" in frame else pd.Series(pd.NaT, index=frame.index)
-        apply_overrides(result, last_contact, live)
+        apply_overrides(result, last_contact, live, parsed.model.lang)
     labels = {_key_text(cid): label for label, cid in frame["Customer ID"].items()}
     return ScoredBook(None, parsed.model, frame, result, labels)
 

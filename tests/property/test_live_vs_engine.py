@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers.live_books import Mismatch, compare, compare_pyramid, read_scoring, spec_of, write_live
 from tests.libreoffice import recalculate
 from xlscore.model import Model
 
 from .strategies import customers, models
-from .test_live_books import Mismatch, compare, compare_pyramid, read_scoring, spec_of, write_live
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 

@@ -18,7 +18,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.unit.test_sql_support import engine_result, mismatches, source_for, sql_result
+from tests.helpers.sql_support import engine_result, mismatches, source_for, sql_result
 from xlscore.model import Model
 
 from .strategies import customers, models

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlglot import exp
 
-from tests.unit.test_sql_support import engine_result, mismatches, run_sql
+from tests.helpers.sql_support import engine_result, mismatches, run_sql
 from xlscore.model import Model
 from xlscore.sql.checks import checks_statement
 from xlscore.sql.source import SourceColumns, value_columns

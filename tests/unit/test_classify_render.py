@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.classify_books import write_book, write_zh_book
 from xlscore.analysis import analyse
 from xlscore.retier import output_sheets
 from xlscore.workbook.tables import TableSource
 from xlscore.workbook.writer import write_workbook
-
-from .test_classify_books import write_book, write_zh_book
 
 pytestmark = [
     pytest.mark.libreoffice,

@@ -146,3 +146,23 @@ def test_a_csv_cell_is_the_text_or_the_text_after_one_apostrophe(texts: list[str
         assert prefixed == is_dangerous(text)
         assert not prefixed or text.startswith(DANGEROUS_LEADS)
         assert cell == neutralise(text)
+
+
+def test_value_predictions_csv_is_formula_safe_whatever_the_text_dtype(tmp_path: Path) -> None:
+    """`xlscore value -o predictions.csv` is opened in Excel too: its IDs get the same apostrophe."""
+    import pandas as pd
+
+    from xlscore.value.output import write_predictions
+
+    ids = ["=cmd|' /C calc'!A0", "-2+3", '@HYPERLINK("x")', "C4"]
+    for dtype in ("object", "string"):
+        table = pd.DataFrame({"Customer ID": pd.Series(ids, dtype=dtype),
+                              "First purchase": pd.to_datetime(["2026-01-02"] * 4),
+                              "Last purchase": pd.to_datetime(["2026-03-04"] * 4),
+                              "Predicted value": [1.5, -2.0, 0.0, 3.25]})
+        out = tmp_path / f"p-{dtype}.csv"
+        write_predictions(table, out)
+        lines = out.read_text(encoding="utf-8").splitlines()
+        assert [line.split(",")[0] for line in lines[1:3]] == ["'=cmd|' /C calc'!A0", "'-2+3"], dtype
+        assert lines[3].startswith('"\'@HYPERLINK(""x"")"') and lines[4].startswith("C4,"), dtype
+        assert lines[2].endswith(",-2"), dtype  # a real negative number stays a number

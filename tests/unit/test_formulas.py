@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from tests.fixtures.books import BookSpec, write
-from tests.property.test_live_books import (
+from tests.helpers.live_books import (
     TODAY,
     compare,
     compare_pyramid,

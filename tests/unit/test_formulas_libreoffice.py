@@ -19,8 +19,7 @@ from openpyxl.formula.translate import Translator
 from openpyxl.workbook.workbook import Workbook
 
 from tests.fixtures.books import BookSpec
-from tests.libreoffice import recalculate
-from tests.property.test_live_books import (
+from tests.helpers.live_books import (
     TODAY,
     compare,
     compare_pyramid,
@@ -30,6 +29,7 @@ from tests.property.test_live_books import (
     with_override,
     write_live,
 )
+from tests.libreoffice import recalculate
 from xlscore.analysis import analyse
 from xlscore.model import Model
 from xlscore.retier import retier

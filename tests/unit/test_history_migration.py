@@ -16,14 +16,13 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from tests.helpers.history_books import QUARTER_END, customer_rows, new_book, records, set_customers, table_rows
 from xlscore.cli import main
 from xlscore.history.migration import compare, movement
 from xlscore.history.periods import parse_period
 from xlscore.history.snapshot import take_snapshot
 from xlscore.history.store import History, snapshot_rows, with_snapshot
 from xlscore.retier import retier
-
-from .test_history_books import QUARTER_END, customer_rows, new_book, records, set_customers, table_rows
 
 
 def matrix_of(path: Path) -> dict[str, list[Any]]:

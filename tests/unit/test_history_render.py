@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.history_books import QUARTER_END, customer_rows, new_book, set_customers
 from xlscore.history.snapshot import take_snapshot
 from xlscore.workbook.writer import write_workbook
-
-from .test_history_books import QUARTER_END, customer_rows, new_book, set_customers
 
 
 @pytest.mark.libreoffice

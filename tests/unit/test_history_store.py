@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.history_books import new_book
 from xlscore.analysis import analyse
 from xlscore.history.periods import parse_period
 from xlscore.history.snapshot import snapshot_sheets
 from xlscore.history.store import History, parse_history, snapshot_rows, with_snapshot
 from xlscore.issues import ModelError
 from xlscore.workbook.tables import RawTable
-
-from .test_history_books import new_book
 
 HEAD = ("Period", "Taken at", "Customer ID", "Score", "Rank", "Tier", "Rating")
 

@@ -7,34 +7,15 @@ rank order K001, K005, K004, K002, K003; share tiers A 1, B 2, C 2.
 from __future__ import annotations
 
 import importlib
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
 
-from tests.fixtures.books import BAND_HEAD, INDICATOR_HEAD, TIER_HEAD, BookSpec
+from tests.fixtures.books import BookSpec
+from tests.helpers.macros_books import TODAY, column, memory_book
 from xlscore import macros
 from xlscore.openbook import MemoryBook
-from xlscore.workbook.layout import TABLES
-
-TODAY = date(2026, 5, 1)
-
-
-def memory_book(spec: BookSpec | None = None, name: str = "scoring.xlsx") -> MemoryBook:
-    """The standard book open in Excel: every table at A1 of its sheet."""
-    spec = spec or BookSpec()
-    book = MemoryBook(name)
-    for key, head, rows in (("indicators", INDICATOR_HEAD, spec.indicators),
-                            ("weights", spec.weight_head, spec.weights), ("bands", BAND_HEAD, spec.bands),
-                            ("tiers", TIER_HEAD, spec.tiers), ("customers", spec.customer_head, spec.customers)):
-        book.add_table(TABLES[key].sheet_en, TABLES[key].table, head, rows)
-    return book
-
-
-def column(book: MemoryBook, table: str, header: str) -> list[Any]:
-    values = book.table_values(table)
-    j = values[0].index(header)
-    return [row[j] for row in values[1:]]
 
 
 def test_retier_writes_scoring_pyramid_and_issues_into_the_open_book() -> None:

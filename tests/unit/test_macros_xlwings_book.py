@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import xlwings as xw
 
-from tests.unit.test_macros import TODAY, memory_book
+from tests.helpers.macros_books import TODAY, memory_book
 from xlscore import macros
 from xlscore.openbook.xlwings_book import CHART_NAME, XlwingsBook
 from xlscore.workbook.refs import column_index

@@ -135,3 +135,15 @@ def test_new_with_force_over_a_book_keeps_it(tmp_path: Path, capsys: pytest.Capt
     assert main(["new", str(book), "--force"]) == 0
     assert (tmp_path / "book.xlsx.bak1").read_bytes() == old
     assert f"the file it replaced is kept as {tmp_path / 'book.xlsx.bak1'}" in capsys.readouterr().out
+
+
+def test_a_json_error_into_a_closed_pipe_shows_no_traceback(tmp_path: Path) -> None:
+    """The JSON error document of a missing book, into a reader that went away: exit 2, one line, no trace."""
+    command = ["validate", str(tmp_path / "none.xlsx"), "--json"]
+    process = subprocess.Popen([sys.executable, "-m", "xlscore.cli", *command],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait() == 2
+    assert "Traceback" not in err and "no such file" in err

@@ -16,14 +16,13 @@ from typing import Any
 
 import pytest
 
+from tests.helpers.history_books import new_book, records, set_table
 from xlscore.analysis import analyse
 from xlscore.cli import main
 from xlscore.history.snapshot import take_snapshot
 from xlscore.issues import Issue
 from xlscore.retier import retier
 from xlscore.templates.build import build_template
-
-from .test_history_books import new_book, records, set_table
 
 HEAD = ["Customer ID", "Tier", "Reason", "Approved by", "Expires"]
 TODAY = date(2026, 5, 1)

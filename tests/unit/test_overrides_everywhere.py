@@ -14,12 +14,11 @@ from typing import Any
 import duckdb
 import pytest
 
+from tests.helpers.history_books import new_book, records, set_table
+from tests.helpers.sql_files import export_customers, read_output
 from xlscore.cli import main
 from xlscore.udf_inputs import clear_caches, scored_book
 from xlscore.workbook.tables import TableSource
-
-from .test_history_books import new_book, records, set_table
-from .test_sql_score import export_customers, read_output
 
 AS_OF = "2026-05-01"
 HEAD = ["Customer ID", "Tier", "Reason", "Approved by", "Expires"]
@@ -95,3 +94,27 @@ def test_udfs_take_the_overrides_range(book: Path) -> None:
     assert scored_book(*tables).value("K05", "Tier") == "C"  # without the range: the computed tier
     assert scored_book(*tables, overrides, "end of year").error == (
         "#XLSCORE! as_of: 'end of year' is not a date: write it as YYYY-MM-DD, e.g. 2026-06-30")
+
+
+def test_sql_and_score_take_the_books_as_of_date_like_retier(book: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --as-of every command reads the book's As of date (Classify!B5), so the clock does not
+    decide which override is live: years later the SQL still compiles K05's override in."""
+    import time_machine
+    from openpyxl import load_workbook
+
+    pinned = tmp_path / "pinned.xlsx"
+    wb = load_workbook(book)
+    wb["Classify"]["B5"].value = datetime(2026, 5, 1)
+    wb.save(pinned)
+    with time_machine.travel(datetime(2031, 1, 1, 12), tick=False):
+        assert main(["sql", str(pinned)]) == 0
+        sql = capsys.readouterr().out
+        customers = export_customers(pinned, tmp_path / "customers.parquet")
+        out = tmp_path / "scored.parquet"
+        assert main(["score", str(pinned), "--customers", str(customers), "-o", str(out)]) == 0
+        said = capsys.readouterr().out
+    assert "'k05'" in sql and "'k02'" not in sql
+    assert "as of 2026-05-01 (from the book (Classify!B5))" in said
+    frame = read_output(out)
+    assert dict(zip(frame["Customer ID"], frame["Tier"], strict=True)) == WANT

@@ -26,12 +26,11 @@ from typing import Any
 import icalendar
 import pytest
 
+from tests.helpers.history_books import new_book, records
 from xlscore.analysis import analyse
 from xlscore.cli import main
 from xlscore.history.ics import escape_text, fold_line, plan_calendar
 from xlscore.history.plan import FollowUpPlan, follow_up_plan, plan_sheet
-
-from .test_history_books import new_book, records
 
 TODAY = date(2026, 5, 1)
 CUSTOMERS = [  # id, rating, owner, last contact

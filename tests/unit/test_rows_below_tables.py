@@ -78,3 +78,27 @@ def test_snapshot_and_plan_take_extend_tables_too(tmp_path: Path) -> None:
     plan = tmp_path / "plan.xlsx"
     assert main(["plan", str(book), "--extend-tables", "-o", str(plan)]) == 0
     assert openpyxl.load_workbook(plan)["Customers"].tables["tblCustomers"].ref == "A1:J9"
+
+
+def test_a_features_table_is_checked_too_and_extend_tables_applies_the_pasted_override(tmp_path: Path) -> None:
+    """tblOverrides (A1:E2 in the template) with a row typed at A3: a warning naming it, and with
+    --extend-tables the override counts and tblOverrides grows in the written book."""
+    from datetime import date, datetime
+
+    from tests.helpers.history_books import new_book, records
+
+    book = new_book(tmp_path / "book.xlsx")
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Overrides"]
+    for col, value in enumerate(["K05", "A", "Strategic account", "Dana", datetime(2026, 12, 31)], start=1):
+        ws.cell(3, col, value)
+    wb.save(book)
+    analysis = analyse(book, date(2026, 5, 1))
+    assert [str(i) for i in analysis.issues if i.code == "rows-below-table"] == [
+        "warning: Overrides!A3: 1 row below tblOverrides is not in the table: extend the table "
+        "(Table Design > Resize Table) or re-run with --extend-tables"]
+    out = tmp_path / "out.xlsx"
+    assert main(["retier", str(book), "-o", str(out), "--extend-tables", "--as-of", "2026-05-01", "--quiet"]) == 0
+    tiers = {r["Customer ID"]: r["Tier"] for r in records(out, "tblScoring")}
+    assert tiers["K05"] == "A"
+    assert openpyxl.load_workbook(out)["Overrides"].tables["tblOverrides"].ref == "A1:E3"

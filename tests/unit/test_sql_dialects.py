@@ -9,11 +9,10 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
+from tests.helpers.sql_support import customers_table, engine_result, mismatches, run_sql, source_for
 from xlscore.model import Band, Indicator, Measure, Model, Tier, WeightProfile
 from xlscore.sql.source import SourceColumns
 from xlscore.sql.statement import DIALECTS, render, scoring_statement
-
-from .test_sql_support import customers_table, engine_result, mismatches, run_sql, source_for
 
 HOSTILE_TIER = "x'); drop table y; --"
 HOSTILE_POLICY = "'; DELETE FROM customers; -- \\' \" `"

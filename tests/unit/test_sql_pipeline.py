@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -15,6 +13,9 @@ import sqlglot
 from sqlglot import exp
 
 from tests.fixtures.books import write
+from tests.helpers.sql_dirty import AS_OF, DIRTY, EXPECTED, _many, _rows, _sql, _windows_without_partition
+from tests.helpers.sql_files import engine_on_book, export_customers, read_output
+from tests.helpers.sql_support import mismatches
 from xlscore.cli import main
 from xlscore.sql.book import load_book_model
 from xlscore.sql.checks import checks_statement
@@ -22,39 +23,10 @@ from xlscore.sql.runner import ScoreOptions, score_file
 from xlscore.sql.statement import render, scoring_statement
 from xlscore.workbook.reader import read_book
 
-from .test_sql_score import engine_on_book, export_customers, read_output
-from .test_sql_support import mismatches
-
-AS_OF = date(2026, 6, 30)  # the run's date (the SQL reads it for override expiry)
-
-NAN = float("nan")
-
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write(tmp_path_factory.mktemp("pipeline") / "book.xlsx")
-
-
-def _sql(book: Path, capsys: pytest.CaptureFixture[str], *flags: str) -> str:
-    assert main(["sql", str(book), *flags]) == 0
-    return capsys.readouterr().out
-
-
-def _many(n: int, nan: bool, approved: pa.Array | None = None) -> pa.Table:
-    """n customers; every third Sales, fifth Margin % and seventh Rating NaN (or blank)."""
-    missing = NAN if nan else None
-    return pa.table({
-        "Customer ID": [f"K{k:03d}" for k in range(n)],
-        "Customer": [f"Name {k}" for k in range(n)],
-        "Owner": ["Ann"] * n,
-        "Profile": [None if k % 4 else "Partner" for k in range(n)],
-        "Last contact": pa.array([date(2026, 1, 1) + timedelta(days=k % 90) for k in range(n)], pa.date32()),
-        "Sales": [missing if k % 3 == 0 else 37.0 * k % 9000 for k in range(n)],
-        "Margin %": [missing if k % 5 == 0 else float(k % 40) for k in range(n)],
-        "Visits": [float(k % 6) for k in range(n)],
-        "Rating": [missing if k % 7 == 0 else float(k * 13 % 101) for k in range(n)],
-        "Approved": approved if approved is not None else ["no" if k % 9 == 0 else "yes" for k in range(n)],
-    })
 
 
 def test_nan_is_missing_in_both_engines_of_score(book: Path, tmp_path: Path) -> None:
@@ -142,31 +114,6 @@ def test_a_bad_column_mapping_is_a_usage_error(book: Path, mapping: str, words: 
     assert words in capsys.readouterr().err
 
 
-DIRTY = pa.table({
-    "Customer ID": ["K1", None, "K3", "k3 ", "K5", "K6", "K7"],
-    "Profile": [None, None, None, None, "Retail", "partner", None],
-    "Sales": [100.0, 100.0, 100.0, 100.0, 100.0, NAN, 5.0],
-    "Margin %": [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
-    "Visits": [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
-    "Rating": [50.0, 50.0, 50.0, 50.0, 50.0, NAN, 120.0],
-    "Approved": ["yes"] * 7,
-    "Customer": ["a"] * 7,
-    "Owner": ["b"] * 7,
-    "Last contact": pa.array([date(2026, 1, 1)] * 7, pa.date32()),
-})
-EXPECTED = {
-    (None, "Customer ID", "blank Customer ID: every customer needs a unique ID", None),
-    ("K3", "Customer ID", "duplicate Customer ID (case and surrounding spaces ignored)", "K3"),
-    ("k3 ", "Customer ID", "duplicate Customer ID (case and surrounding spaces ignored)", "k3 "),
-    ("K5", "Profile", "unknown weight profile (known: Default, Partner; blank = the first)", "Retail"),
-    ("K7", "Rating", "direct score outside 0–100", "120.0"),
-}
-
-
-def _rows(frame: pd.DataFrame) -> set[tuple[object, ...]]:
-    return {tuple(None if pd.isna(v) else v for v in row) for row in frame.itertuples(index=False)}
-
-
 def test_checks_return_a_row_per_problem(book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A NULL id, a repeated id, an unknown profile and a direct score above 100; NaN is no problem."""
     path = tmp_path / "dirty.parquet"
@@ -198,16 +145,6 @@ def test_score_reports_what_the_checks_find(book: Path, tmp_path: Path, capsys: 
                   "column 'Rating': direct score outside 0–100 in 1 rows, e.g. '120.0' for Customer ID 'K7'"):
         assert words in err
     assert not (tmp_path / "out.parquet").exists()
-
-
-def _windows_without_partition(statement: exp.Expr) -> set[str]:
-    """The CTE of every window that has no PARTITION BY."""
-    out = set()
-    for window in statement.find_all(exp.Window):
-        if not window.args.get("partition_by"):
-            cte = window.find_ancestor(exp.CTE)
-            out.add(cte.alias if cte else "<final>")
-    return out
 
 
 def test_no_window_runs_over_the_whole_table(book: Path) -> None:

@@ -20,12 +20,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.fixtures.books import write
+from tests.helpers.sql_dirty import DIRTY, EXPECTED, _many, _rows
+from tests.helpers.sql_files import engine_on_book, export_customers
+from tests.helpers.sql_support import mismatches
 from xlscore.sql.book import load_book_model
 from xlscore.sql.emit import EmitOptions, statement_text
-
-from .test_sql_pipeline import DIRTY, EXPECTED, _many, _rows
-from .test_sql_score import engine_on_book, export_customers
-from .test_sql_support import mismatches
 
 AS_OF = date(2026, 6, 30)  # the run's date (the SQL reads it for override expiry)
 

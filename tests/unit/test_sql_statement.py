@@ -10,13 +10,12 @@ import pyarrow as pa
 import pytest
 from sqlglot import exp
 
+from tests.helpers.sql_support import customers_table, engine_result, mismatches, plain, run_sql, source_for, sql_result
 from xlscore.model import Band, Indicator, Measure, Model, Tier, WeightProfile
 from xlscore.rounding import share_cut
 from xlscore.sql.expressions import rank_within_share
 from xlscore.sql.source import SourceColumns
 from xlscore.sql.statement import render, scoring_statement
-
-from .test_sql_support import customers_table, engine_result, mismatches, plain, run_sql, source_for, sql_result
 
 TIERS = (Tier("A", min_score=80, policy="Visit monthly", follow_up_days=30),
          Tier("B", min_score=60, policy="Call quarterly", follow_up_days=90),

@@ -200,12 +200,15 @@ def test_compact_dates_and_other_headers_are_read(tmp_path: Path, capsys: pytest
     assert code == 0 and data["customers"] == 300 and data["orders_used"] == len(frame)
 
 
-def test_an_existing_predictions_file_is_kept_as_a_backup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_existing_predictions_file_needs_force_and_is_kept_as_a_backup(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_orders_csv(simulated_orders(200, **TRUE, start=date(2024, 1, 1), days=364, seed=12),
                             tmp_path / "orders.csv")
     out = tmp_path / "p.csv"
     out.write_text("mine\n")
-    code, data, _ = _run(["--orders", str(path), "--as-of", "2024-12-29", "-o", str(out)], capsys)
+    code, _, _ = _run(["--orders", str(path), "--as-of", "2024-12-29", "-o", str(out)], capsys)
+    assert code == 2 and out.read_text() == "mine\n"  # an existing file is replaced only with --force
+    code, data, _ = _run(["--orders", str(path), "--as-of", "2024-12-29", "-o", str(out), "--force"], capsys)
     assert code == 0 and data["written"] == [f"{out} (backup: p.csv.bak1)"]
     assert (tmp_path / "p.csv.bak1").read_text() == "mine\n"
     assert pd.read_csv(out)["Customer ID"].nunique() == 200

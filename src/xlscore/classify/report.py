@@ -9,6 +9,8 @@ import pandas as pd
 from xlscore.classify.extension import CLASSIFICATION, compare
 from xlscore.classify.labels import LEVELS, SETTINGS_TABLES, TEXT, pick
 from xlscore.classify.ninebox import HIGH_FIRST, cell_label
+from xlscore.messages import count
+from xlscore.rounding import percent_text
 
 if TYPE_CHECKING:
     from xlscore.analysis import Analysis
@@ -81,8 +83,9 @@ def summary_lines(analysis: Analysis) -> list[str]:
     comparison = compare(analysis, config)
     if comparison is not None:
         for c in comparison.comparisons:
-            share = "n/a" if c.share is None else f"{c.share:.1%}"
-            lines.append(f"Agreement, {pick(TEXT[c.key], 'en')}: {c.agree} of {c.compared} customers ({share})")
+            share = "n/a" if c.share is None else percent_text(c.share)
+            lines.append(f"Agreement, {pick(TEXT[c.key], 'en')}: {c.agree:,} of {count(c.compared, 'customer')} "
+                         f"({share})")
     return lines
 
 

@@ -12,6 +12,7 @@ from xlscore.classify.labels import AXIS_LABELS, CLASS_LABELS, LEVELS, OUTPUT_SH
 from xlscore.classify.methods import CrossTab, MethodsComparison
 from xlscore.classify.ninebox import HIGH_FIRST, Axis, NineBox, cell_class, cell_label
 from xlscore.messages import count
+from xlscore.rounding import percent_text
 from xlscore.workbook.cells import shown
 from xlscore.workbook.layout import Lang
 from xlscore.workbook.report import printed
@@ -68,7 +69,7 @@ def _grid_cells(result: pd.DataFrame, cell: np.ndarray, counts: np.ndarray, grid
             members = members[np.argsort(-np.nan_to_num(scores[members], nan=-np.inf), kind="stable")]
             colour = _CLASS_COLORS[cell_class(v, p)]
             n = int(counts[v, p])
-            share = f"{n / total:.1%}" if total else "–"
+            share = percent_text(n / total) if total else "–"
             cells.append(FreeCell(first, 2 + p, f"{count(n, 'customer', lang)} · {share}", bold=True, fill=colour))
             for j in range(_TOP_NAMES):
                 text: str | None = None

@@ -112,7 +112,7 @@ class OverridesStage:
                                    analysis.issues)
         if len(analysis.issues.errors) > errors_before:
             return
-        apply_overrides(result, analysis.book.customers["Last contact"], overrides)
+        apply_overrides(result, analysis.book.customers["Last contact"], overrides, analysis.book.lang)
         analysis.overrides = overrides
         analysis.extra_columns.append(ExtraColumn("Computed tier", name("computed_tier", analysis.book.lang),
                                                   after="Tier"))

@@ -13,6 +13,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from xlscore.analysis import book_as_of
+from xlscore.asof import AsOf
 from xlscore.history.names import OVERRIDES
 from xlscore.history.overrides import read_overrides
 from xlscore.issues import Issue, IssueList, ModelError
@@ -32,14 +34,18 @@ class BookModel:
     columns: SourceColumns  # tblCustomers' own headers, typed as its own rows are
     warnings: list[Issue]
     overrides: list[Override] | None = None  # tblOverrides' live rows on the as-of date; None: no such rows
+    as_of: AsOf | None = None  # the run's date the overrides were read on
 
 
-def load_book_model(path: Path, as_of: date) -> BookModel:
-    """The book's model, its tblCustomers headers and live overrides on ``as_of``.
+def load_book_model(path: Path, given: date | None) -> BookModel:
+    """The book's model, its tblCustomers headers and live overrides on the run's as-of date:
+    ``given`` (``--as-of``), else the book's As of date, else today, as for a re-tier.
 
     :class:`ModelError` when the model or tblOverrides is broken.
     """
     book = read_book(path)
+    run_date = book_as_of(book, given)
+    as_of = run_date.day
     blocking = IssueList(issue for issue in book.issues.errors if not _customer_row_issue(issue, book.columns))
     if blocking or not book.model.indicators or not book.model.profiles:
         raise ModelError(blocking or book.issues.errors)
@@ -54,7 +60,8 @@ def load_book_model(path: Path, as_of: date) -> BookModel:
                 raise ModelError(found)
             warnings += found.warnings
     if book.columns is None:
-        return BookModel(book.model, SourceColumns.named_as_model(book.model, book.lang), warnings, overrides)
+        return BookModel(book.model, SourceColumns.named_as_model(book.model, book.lang), warnings, overrides,
+                         run_date)
     table, positions = book.columns.table, book.columns.positions
     meta = {key: table.headers[positions[HEADERS[key][0]]] for key in META_KEYS if HEADERS[key][0] in positions}
     values = {name: table.headers[positions[name]] for name in value_columns(book.model) if name in positions}
@@ -62,7 +69,7 @@ def load_book_model(path: Path, as_of: date) -> BookModel:
     def cells(english: str) -> list[object]:
         return [] if english not in positions else [v for v in table.column(positions[english]) if v is not None]
 
-    return BookModel(book.model, SourceColumns(meta, values, **_kinds(cells)), warnings, overrides)
+    return BookModel(book.model, SourceColumns(meta, values, **_kinds(cells)), warnings, overrides, run_date)
 
 
 def _kinds(cells: Callable[[str], list[object]]) -> dict[str, Any]:

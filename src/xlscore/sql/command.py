@@ -116,11 +116,9 @@ def _book_model(book: Path, as_of: Any, as_json: bool = False) -> Any:
 def cmd_sql(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from xlscore.asof import resolve_as_of
     from xlscore.sql.emit import EmitOptions, map_columns, statement_text
 
-    as_of = resolve_as_of(args.as_of)
-    loaded = _book_model(args.book, as_of.day)
+    loaded = _book_model(args.book, args.as_of)
     if loaded is None:
         return 1
     source = replace(loaded.columns, approved_kind=args.approved_type or loaded.columns.approved_kind,
@@ -141,8 +139,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from xlscore.asof import resolve_as_of
     from xlscore.errors import UsageError
+    from xlscore.rounding import percent_text
     from xlscore.sql.output import CsvStyle
     from xlscore.sql.runner import ScoreOptions, score_file
     from xlscore.workbook.atomic import check_output
@@ -156,10 +154,10 @@ def cmd_score(args: argparse.Namespace) -> int:
                          f"not {args.output.name}")
     if args.output.resolve() != args.customers.resolve():  # that one has its own message
         check_output(args.output, force=args.force, replaces=False)
-    as_of = resolve_as_of(args.as_of)
-    loaded = _book_model(args.book, as_of.day, args.json)
+    loaded = _book_model(args.book, args.as_of, args.json)
     if loaded is None:
         return 1
+    as_of = loaded.as_of
     options = ScoreOptions(args.engine, args.memory_limit, args.temp_dir, args.threads,
                            progress=False if args.quiet or args.json else True if args.progress else None,
                            csv=CsvStyle(raw=args.raw_csv, bom=args.excel_csv), overrides=loaded.overrides)
@@ -176,7 +174,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         width = max((len(name) for name, _ in report.tiers), default=4)
         for name, count in report.tiers:
             share = count / report.scored if report.scored else 0.0
-            print(f"{name:<{width}}  {count:>12,}  {share:6.1%}")
+            print(f"{name:<{width}}  {count:>12,}  {percent_text(share):>6}")
         print(f"scored {report.scored:,} of {report.customers:,} customers {as_of.describe()} "
               f"-> {report.output} ({report.seconds:.1f} s, {args.engine})")
     return 0

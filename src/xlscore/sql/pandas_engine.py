@@ -69,7 +69,7 @@ def score_with_pandas(con: duckdb.DuckDBPyConnection, model: Model, source: Sour
     result = score_customers(model, frame)
     if overrides is not None:
         last_contact = frame["Last contact"] if "Last contact" in frame else pd.Series(pd.NaT, index=frame.index)
-        apply_overrides(result, last_contact, matched(overrides, frame["Customer ID"]))
+        apply_overrides(result, last_contact, matched(overrides, frame["Customer ID"]), model.lang)
     columns = output_columns(model, source, overridden=overrides is not None)
     ordered = result[columns].reset_index(drop=True)
     # DuckDB scans a registered frame in parallel and, with preserve_insertion_order off, may

@@ -307,7 +307,7 @@ class _Builder:
         tiers = {t.name: i for i, t in enumerate(self.model.tiers)}
         matches = [(self._is_customer(o.key), o) for o in self.overrides]
         override = case([(match, number(tiers[o.tier.name])) for match, o in matches])
-        flag = case([(match.copy(), text(o.flag)) for match, o in matches])
+        flag = case([(match.copy(), text(o.flag(self.model.lang))) for match, o in matches])
         return [_alias(exp.Coalesce(this=override, expressions=[col("x_tier")]), "x_final_tier"),
                 _alias(flag, "x_override_flag")]
 

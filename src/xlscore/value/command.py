@@ -66,7 +66,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("-o", "--output", type=lambda s: Path(s).expanduser(),
                    help="predictions file (.csv or .parquet); with BOOK, an .xlsx/.xlsm to write the book to "
                    "and leave BOOK untouched")
-    p.add_argument("--force", action="store_true", help="write even if Excel has the book open")
+    p.add_argument("--force", action="store_true",
+                   help="write even if Excel has the book open; replace an existing output file")
     p.add_argument("--json", action="store_true", help="print the parameters and fit as JSON")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(func=cmd_value)
@@ -77,12 +78,14 @@ def _default_horizon(unit: str) -> float:
 
 
 def cmd_value(args: argparse.Namespace) -> int:
+    from xlscore.commands import check_book_output
     from xlscore.errors import UsageError
     from xlscore.progress import Progress
     from xlscore.value.book import book_lang, book_pin, load_book_orders, write_value_sheets
     from xlscore.value.orders import file_orders, latest_date, summarise
     from xlscore.value.output import write_predictions
     from xlscore.value.predict import Settings, run_models
+    from xlscore.workbook.atomic import check_output
 
     book: Path | None = args.book
     if book is None and args.orders is None:
@@ -98,6 +101,11 @@ def cmd_value(args: argparse.Namespace) -> int:
         raise UsageError(f"{output}: write predictions to a .csv or .parquet file (or a workbook with BOOK)")
     if book_output and book is None:
         raise UsageError(f"{output}: a workbook output needs a BOOK to write the Value sheets into")
+    # Every output path before any work: a missing folder or an existing file (without --force) stops here.
+    if book is not None:
+        check_book_output(book, output if book_output else None, args.force)
+    if output is not None and not book_output:
+        check_output(output, force=args.force, replaces=False)
     quiet = args.quiet or args.json
     with Progress(sys.stderr, enabled=False if quiet else None) as progress:
         progress.stage("reading orders")
@@ -122,7 +130,7 @@ def cmd_value(args: argparse.Namespace) -> int:
             backup = f" (backup: {report.backup.name})" if report.backup else ""
             written.append(f"{report.target}{backup}")
     if args.json:
-        print(json.dumps({**run.as_json(), "written": written}, indent=2, default=str))
+        print(json.dumps({"ok": True, **run.as_json(), "written": written}, indent=2, default=str))
     elif not args.quiet:
         _print_summary(run.as_json(), written)
     for note in run.notes:

@@ -36,6 +36,6 @@ def _write(table: pd.DataFrame, path: Path, temp: Path) -> None:
         for name in ("First purchase", "Last purchase"):
             frame[name] = pd.to_datetime(frame[name]).dt.strftime("%Y-%m-%d")
         for name in frame.columns:  # a CSV is opened by people in Excel: no text may start a formula
-            if frame[name].dtype == object:
+            if not pd.api.types.is_numeric_dtype(frame[name]):  # object or pandas' string dtype
                 frame[name] = frame[name].map(lambda v: neutralise(v) if isinstance(v, str) else v)
         frame.to_csv(temp, index=False, float_format="%.10g")

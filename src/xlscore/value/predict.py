@@ -151,7 +151,10 @@ def run_models(summary: OrderSummary, settings: Settings, where: str,
     expected = conditional_expected(bg, settings.horizon, x, t_x, T)
     order_value = expected_order_value(gg, x, summary.mean_repeat)
     purchases = _discounted_purchases(bg, settings, x, t_x, T) if settings.discount_rate else expected
-    notes = [f"{name} did not converge: {fit.message}" for name, fit in (("BG/NBD", bg.fit), ("Gamma-Gamma", gg.fit))
+    notes = [f"{name} did not converge ({what}): the order log may not support the model (for example every "
+             f"customer buying at the same pace, or every order of the same amount), so treat its predictions as "
+             f"unreliable; the optimiser said: {fit.message.strip() or 'no reason given'}"
+             for name, fit, what in (("BG/NBD", bg.fit, "purchases"), ("Gamma-Gamma", gg.fit, "order values"))
              if not fit.converged]
     if gg.q <= 1:
         notes.append("Gamma-Gamma q ≤ 1: the mean order value of customers without a repeat purchase is unbounded, "

@@ -86,7 +86,8 @@ def live_sheets(analysis: Analysis) -> list[OutputSheet]:
     customers_table = book.columns.table
     customer_columns = {name: whole_column(customers_table.sheet, customers_table.left + col)
                         for name, col in book.columns.positions.items()}
-    overrides = None if analysis.overrides is None else override_columns(model.tiers, result, analysis.overrides)
+    overrides = None if analysis.overrides is None else override_columns(model.tiers, result, analysis.overrides,
+                                                                                      lang)
     helpers = _helpers(model, customer_columns, overrides is not None)
     header_of = {key: column.header for key, column in kept}
     header_of.update({h.key: h.header for h in helpers})

@@ -50,6 +50,11 @@ TABLES: dict[str, TableSpec] = {
     "customers": TableSpec("tblCustomers", "Customers", "客户"),
 }
 
+# The optional input tables of the features (overrides, classification settings, the order
+# log), by name: rows typed just below them are checked like the model's own tables.
+OPTIONAL_INPUT_TABLES: tuple[str, ...] = ("tblOverrides", "tblClassify", "tblLifecycle", "tblTypes",
+                                          "tblRFMSegments", "tblNineBox", "tblOrders")
+
 OUTPUT_SHEETS: dict[str, TableSpec] = {
     "scoring": TableSpec("tblScoring", "Scoring", "评分"),
     "pyramid": TableSpec("tblPyramid", "Pyramid", "金字塔"),

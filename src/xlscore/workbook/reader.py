@@ -13,7 +13,7 @@ from xlscore.issues import IssueList
 from xlscore.model import Model
 from xlscore.value.columns import wanted_columns
 from xlscore.workbook.customers_reader import CustomerColumns, read_customers
-from xlscore.workbook.layout import HEADERS, TABLES, Lang, header_key
+from xlscore.workbook.layout import HEADERS, OPTIONAL_INPUT_TABLES, TABLES, Lang, header_key
 from xlscore.workbook.model_reader import ModelTables, read_model
 from xlscore.workbook.package import Package
 from xlscore.workbook.refs import CellRef
@@ -127,7 +127,8 @@ def _rows_below(source: TableReader, tables: dict[str, RawTable | None], issues:
     if rows_below is None:
         return {}
     resized: dict[str, int] = {}
-    for key, table in tables.items():
+    optional = {name: source.table(name) for name in OPTIONAL_INPUT_TABLES if source.has(name)}
+    for key, table in [*tables.items(), *optional.items()]:
         if table is None:
             continue
         extra: list[list[Any]] = rows_below(table)
@@ -137,7 +138,10 @@ def _rows_below(source: TableReader, tables: dict[str, RawTable | None], issues:
         where = CellRef(table.sheet, table.below(), table.left + first)
         rows = f"{len(extra)} rows below {table.name} are" if len(extra) > 1 else f"1 row below {table.name} is"
         if extend:
-            tables[key] = table.extended(extra)
+            if key in tables:
+                tables[key] = table.extended(extra)
+            else:  # a feature's table: the features read it from the source later, grown
+                source.replace_table(table.extended(extra))  # type: ignore[attr-defined]
             resized[table.name] = len(extra)
             issues.warning(where, f"{rows} taken into the table (--extend-tables)", "rows-below-table")
         else:

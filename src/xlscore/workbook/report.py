@@ -15,7 +15,7 @@ from xlscore.engine import scoring_columns
 from xlscore.issues import Issue
 from xlscore.messages import count, say
 from xlscore.model import Model
-from xlscore.rounding import excel_round
+from xlscore.rounding import excel_round, percent_text
 from xlscore.workbook.layout import OUTPUT_SHEETS, Lang, header
 from xlscore.workbook.refs import column_letter
 from xlscore.workbook.sheetdata import BarChart, CellValue, Column, ColumnFormat, FreeCell, OutputSheet, OutputTable
@@ -155,7 +155,7 @@ def pyramid_label(tier: str, customers: int, share: float) -> str:
 
     One rule for both modes (Python's ``{:.1%}`` rounds half to even and would say 31.2%).
     """
-    return f"{tier}: {int(customers):,} ({excel_round(share * 100, 1):.1f}%)"
+    return f"{tier}: {int(customers):,} ({percent_text(share)})"
 
 
 def pyramid_sheet(model: Model, summary: pd.DataFrame, lang: Lang, scored: int, as_of: AsOf) -> OutputSheet:

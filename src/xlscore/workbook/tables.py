@@ -148,11 +148,18 @@ class TableSource:
         except Exception as exc:  # calamine raises several unrelated types
             raise WorkbookError(f"{path.name}: cannot read the workbook ({exc}); save it from Excel as .xlsx") from exc
         self.sheet_names: list[str] = list(self._book.sheet_names)
+        self._replaced: dict[str, RawTable] = {}
 
     def has(self, name: str) -> bool:
         return name.casefold() in self._names
 
+    def replace_table(self, table: RawTable) -> None:
+        """Serve ``table`` for its name from now on (a table grown by ``--extend-tables``)."""
+        self._replaced[table.name.casefold()] = table
+
     def table(self, name: str) -> RawTable:
+        if name.casefold() in self._replaced:
+            return self._replaced[name.casefold()]
         real = self._names[name.casefold()]
         try:
             table = self._book.get_table_by_name(real)
