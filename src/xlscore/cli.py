@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from xlscore.arguments import path_argument
 from xlscore.asof import add_as_of_argument, parse_as_of
 
 __all__ = ["main"]
@@ -32,14 +33,11 @@ EXTEND_HELP = ("take rows typed right below an input table (tblCustomers, tblBan
                "in the written book too")
 
 
-def _path(text: str) -> Path:
-    return Path(text).expanduser()
-
 
 def _core_commands(sub: Any) -> None:
     p = sub.add_parser("new", help="write an empty template workbook",
                        description="Write an empty template workbook with the model sheets and Customers.")
-    p.add_argument("path", type=_path, help="the .xlsx file to create")
+    p.add_argument("path", type=path_argument, help="the .xlsx file to create")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="template language (default en)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_new"))
@@ -47,8 +45,8 @@ def _core_commands(sub: Any) -> None:
     p = sub.add_parser("retier", help="score, rank and tier every customer; write Scoring, Pyramid, Issues",
                        description="Validate the book, then write the Scoring, Pyramid and Issues sheets into "
                        "it (in place, with a backup) or into -o OUT. With validation errors nothing is written.")
-    p.add_argument("book", type=_path, help="the workbook (.xlsx / .xlsm)")
-    p.add_argument("-o", "--output", type=_path, help="write the result here and leave BOOK untouched")
+    p.add_argument("book", type=path_argument, help="the workbook (.xlsx / .xlsm)")
+    p.add_argument("-o", "--output", type=path_argument, help="write the result here and leave BOOK untouched")
     p.add_argument("--force", action="store_true",
                    help="write even if Excel has the book open; replace an existing OUT (it is kept as OUT.bak1)")
     p.add_argument("--extend-tables", action="store_true", help=EXTEND_HELP)
@@ -62,7 +60,7 @@ def _core_commands(sub: Any) -> None:
 
     p = sub.add_parser("validate", help="check the book and list every problem with its cell",
                        description="Check the model and customers; exit 1 when there are errors.")
-    p.add_argument("book", type=_path)
+    p.add_argument("book", type=path_argument)
     p.add_argument("--json", action="store_true", help="print the issues as JSON")
     p.add_argument("--extend-tables", action="store_true", help="check rows typed right below an input table "
                    "as part of it, as retier --extend-tables would")
@@ -73,7 +71,7 @@ def _core_commands(sub: Any) -> None:
     p = sub.add_parser("explain", help="trace one customer's score to its bands and weights",
                        description="Print every point of one customer's score, traced to its Bands rows "
                        "and weights, reconciling to the Score.")
-    p.add_argument("book", type=_path)
+    p.add_argument("book", type=path_argument)
     p.add_argument("customer_id", help="the Customer ID")
     p.add_argument("--json", action="store_true", help="print the explanation as JSON")
     p.add_argument("--lang", choices=("en", "zh"), help="language of the explanation (default: the book's)")
@@ -83,7 +81,7 @@ def _core_commands(sub: Any) -> None:
     p = sub.add_parser("demo", help="build a seeded demo book, re-tier it and print the tier summary",
                        description="Build a realistic demo workbook (no network), re-tier it and print the "
                        "tier summary.")
-    p.add_argument("-o", "--output", type=_path, default=Path("xlscore-demo.xlsx"),
+    p.add_argument("-o", "--output", type=path_argument, default=Path("xlscore-demo.xlsx"),
                    help="where to write the demo book (default xlscore-demo.xlsx)")
     p.add_argument("--customers", type=int, default=300, help="number of customers (default 300)")
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from xlscore.arguments import path_argument
 from xlscore.asof import add_as_of_argument
 
 __all__ = ["cmd_classify", "register"]
@@ -23,8 +24,8 @@ def register(subparsers: Any) -> None:
         "tblRFMSegments and tblNineBox (tblClassify maps the purchase columns). Prints which tables are "
         "missing and counts per class; writes nothing unless -o or --add-defaults is given. retier runs the "
         "same classification whenever the tables exist.")
-    p.add_argument("book", type=lambda s: Path(s).expanduser(), help="the workbook (.xlsx / .xlsm)")
-    p.add_argument("-o", "--output", type=lambda s: Path(s).expanduser(),
+    p.add_argument("book", type=path_argument, help="the workbook (.xlsx / .xlsm)")
+    p.add_argument("-o", "--output", type=path_argument,
                    help="write the re-tiered book (Scoring with the classification columns, Pyramid, Issues, "
                    "Nine-box, Methods) here and leave BOOK untouched")
     p.add_argument("--add-defaults", action="store_true",

@@ -7,10 +7,10 @@ handlers import the real work when they run.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from xlscore.asof import add_as_of_argument
+from xlscore.arguments import path_argument
+from xlscore.asof import add_as_of_argument, written_at
 from xlscore.messages import count
 
 __all__ = ["cmd_plan", "cmd_snapshot", "register"]
@@ -19,9 +19,6 @@ __all__ = ["cmd_plan", "cmd_snapshot", "register"]
 _FORCE = "write even if Excel has the book open; replace an existing OUT"
 EXTEND_HELP = "take rows typed right below an input table into the table, in the written book too"
 
-
-def _path(text: str) -> Path:
-    return Path(text).expanduser()
 
 
 def _days(text: str) -> int:
@@ -40,10 +37,10 @@ def register(subparsers: Any) -> None:
         description="Score the book (like retier) and append the scoring to tblHistory on the 'Score history' "
         "sheet as PERIOD. Re-snapshotting a period replaces it, with a warning. Scoring then shows Previous "
         "tier and Movement, and the Migration sheet the tier-to-tier matrix from the period before.")
-    p.add_argument("book", type=_path, help="the workbook (.xlsx / .xlsm)")
+    p.add_argument("book", type=path_argument, help="the workbook (.xlsx / .xlsm)")
     p.add_argument("--period", help="2026-Q3 (quarter), 2026-07 (month), 2026-H2 or 2026; default: the quarter "
                    "of the as-of date")
-    p.add_argument("-o", "--output", type=_path, help="write the result here and leave BOOK untouched")
+    p.add_argument("-o", "--output", type=path_argument, help="write the result here and leave BOOK untouched")
     p.add_argument("--force", action="store_true", help=_FORCE)
     p.add_argument("--extend-tables", action="store_true", help=EXTEND_HELP)
     p.add_argument("--json", action="store_true", help="print a machine-readable summary")
@@ -54,11 +51,11 @@ def register(subparsers: Any) -> None:
         "plan", help="write the Plan sheet: follow-ups due in the next N days, overdue first",
         description="List each owner's customers due for follow-up in the next DAYS days (overdue and never "
         "contacted first) with tier, policy and date, in a Plan sheet; optionally as an iCalendar file.")
-    p.add_argument("book", type=_path, help="the workbook (.xlsx / .xlsm)")
+    p.add_argument("book", type=path_argument, help="the workbook (.xlsx / .xlsm)")
     p.add_argument("--days", type=_days, default=30, help="look this many days ahead (default 30)")
     p.add_argument("--owner", help="only this owner's customers (case-insensitive)")
-    p.add_argument("--ics", type=_path, metavar="FILE", help="also write the plan as an iCalendar file (.ics)")
-    p.add_argument("-o", "--output", type=_path, help="write the result here and leave BOOK untouched")
+    p.add_argument("--ics", type=path_argument, metavar="FILE", help="also write the plan as an iCalendar file (.ics)")
+    p.add_argument("-o", "--output", type=path_argument, help="write the result here and leave BOOK untouched")
     p.add_argument("--force", action="store_true", help=_FORCE + " or FILE")
     p.add_argument("--extend-tables", action="store_true", help=EXTEND_HELP)
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
@@ -109,7 +106,6 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from datetime import datetime
 
     from xlscore.analysis import analyse
     from xlscore.commands import check_book_output, print_notes, written_text
@@ -130,8 +126,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         raise UsageError(f"no customer has owner {args.owner!r}; owners: {', '.join(owners(result)) or 'none'}")
     plan = follow_up_plan(analysis.book.model, result, analysis.book.customers["Last contact"], analysis.today,
                           args.days, args.owner)
-    written_at = datetime.now().astimezone()  # DTSTAMP: when the calendar was written, not a rule's date
-    calendar = plan_calendar(plan, args.book.stem, written_at) if args.ics else None
+    calendar = plan_calendar(plan, args.book.stem, written_at().astimezone()) if args.ics else None  # DTSTAMP
     written = write_workbook(args.book, [plan_sheet(plan, analysis.book.lang)], target=args.output,
                              force=args.force, resize_tables=analysis.book.resized_tables)
     if args.ics and calendar is not None:

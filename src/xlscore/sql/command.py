@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from xlscore.arguments import path_argument
 from xlscore.asof import add_as_of_argument
 from xlscore.messages import count
 
@@ -14,9 +15,6 @@ __all__ = ["cmd_score", "cmd_sql", "register"]
 
 _DIALECTS = ("duckdb", "postgres", "spark", "bigquery", "snowflake")
 
-
-def _path(text: str) -> Path:
-    return Path(text).expanduser()
 
 
 def register(sub: Any) -> None:
@@ -26,7 +24,7 @@ def register(sub: Any) -> None:
         "whose columns are named as in tblCustomers (or mapped with --column) and returns the tblScoring "
         "columns with exactly the results of a re-tier. A plain SELECT, ready for a view or a dbt model; "
         "--checks prints the data checks instead.")
-    p.add_argument("book", type=_path, help="the workbook holding the model (.xlsx / .xlsm)")
+    p.add_argument("book", type=path_argument, help="the workbook holding the model (.xlsx / .xlsm)")
     p.add_argument("--dialect", choices=_DIALECTS, default="duckdb", help="SQL dialect (default duckdb)")
     source = p.add_mutually_exclusive_group()
     source.add_argument("--table", default="customers",
@@ -65,10 +63,10 @@ def register(sub: Any) -> None:
         "safe to open in a spreadsheet: a text cell starting with = + - @, a tab or a carriage return gets a "
         "leading apostrophe so it cannot run as a formula (numbers, negative ones too, stay numbers); "
         "--raw-csv keeps the exact text. Parquet always keeps the exact text.")
-    p.add_argument("book", type=_path, help="the workbook holding the model")
-    p.add_argument("--customers", type=_path, required=True, metavar="FILE",
+    p.add_argument("book", type=path_argument, help="the workbook holding the model")
+    p.add_argument("--customers", type=path_argument, required=True, metavar="FILE",
                    help="customers, .parquet or .csv, columns named as in tblCustomers")
-    p.add_argument("-o", "--output", type=_path, required=True, metavar="OUT", help="result, .parquet or .csv")
+    p.add_argument("-o", "--output", type=path_argument, required=True, metavar="OUT", help="result, .parquet or .csv")
     p.add_argument("--engine", choices=("duckdb", "pandas"), default="duckdb", help="default duckdb")
     p.add_argument("--raw-csv", action="store_true",
                    help="CSV output: write text exactly, without the apostrophe that stops a leading = + - @ "
@@ -78,7 +76,7 @@ def register(sub: Any) -> None:
                    "non-Latin names correctly")
     p.add_argument("--memory-limit", metavar="SIZE",
                    help="DuckDB memory limit, e.g. 8GB (default: half of this machine's memory, at most 4GB)")
-    p.add_argument("--temp-dir", type=_path, metavar="DIR",
+    p.add_argument("--temp-dir", type=path_argument, metavar="DIR",
                    help="where DuckDB spills to disk (default: a private directory in the system temp)")
     p.add_argument("--threads", type=int, help="DuckDB threads (default: every core)")
     talk = p.add_mutually_exclusive_group()

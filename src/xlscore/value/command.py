@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from xlscore.arguments import path_argument
 from xlscore.asof import parse_as_of
 
 __all__ = ["cmd_value", "register"]
@@ -48,9 +49,9 @@ def register(subparsers: Any) -> None:
         "Expected order value and Predicted value. The log is --orders FILE (CSV or Parquet with Customer ID, "
         "Order date, Amount) or the book's tblOrders (sheet Orders). With BOOK the Value (tblValue) and Value "
         "model sheets are written into it (in place with a backup, or into -o OUT.xlsx).")
-    p.add_argument("book", nargs="?", type=lambda s: Path(s).expanduser(),
+    p.add_argument("book", nargs="?", type=path_argument,
                    help="a workbook with tblOrders; Value and Value model are written into it")
-    p.add_argument("--orders", type=lambda s: Path(s).expanduser(),
+    p.add_argument("--orders", type=path_argument,
                    help="the order log as CSV or Parquet (columns Customer ID, Order date, Amount)")
     p.add_argument("--as-of", type=parse_as_of, dest="as_of",
                    help="the date the model stands at, YYYY-MM-DD; orders after it are not used "
@@ -63,7 +64,7 @@ def register(subparsers: Any) -> None:
                    help="discount future purchases at this rate per year (0.1 or 10%%; default 0, no discounting)")
     p.add_argument("--holdout-end", type=parse_as_of, dest="holdout_end",
                    help="compare predicted with actual purchases between the as-of date and this date")
-    p.add_argument("-o", "--output", type=lambda s: Path(s).expanduser(),
+    p.add_argument("-o", "--output", type=path_argument,
                    help="predictions file (.csv or .parquet); with BOOK, an .xlsx/.xlsm to write the book to "
                    "and leave BOOK untouched")
     p.add_argument("--force", action="store_true",
