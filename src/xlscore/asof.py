@@ -14,13 +14,14 @@ from __future__ import annotations
 import argparse
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from xlscore.workbook.layout import Lang
 from xlscore.workbook.refs import CellRef
 
-__all__ = ["AsOf", "AsOfSource", "add_as_of_argument", "clock_today", "parse_as_of", "resolve_as_of"]
+__all__ = ["AsOf", "AsOfSource", "add_as_of_argument", "clock_today", "parse_as_of", "resolve_as_of",
+           "written_at"]
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 AsOfSource = Literal["command line", "book", "clock"]
@@ -29,6 +30,13 @@ AsOfSource = Literal["command line", "book", "clock"]
 def clock_today() -> date:
     """Today in the machine's local time zone: the default as-of date when nothing pins one."""
     return date.today()
+
+
+def written_at(given: datetime | None = None) -> datetime:
+    """When something is written (a snapshot's Taken at, a calendar's DTSTAMP): ``given``, else the
+    local wall clock (naive, as a sheet stores it), to the second. A timestamp, never a rule's date:
+    rules read the as-of date."""
+    return (given or datetime.now()).replace(microsecond=0)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from types import ModuleType
 from typing import Any
 
 from xlscore.analysis import Analysis, analyse_book
+from xlscore.asof import written_at
 from xlscore.errors import XlscoreError
 from xlscore.explain import explain_customer
 from xlscore.issues import Issue, ModelError
@@ -228,8 +229,7 @@ def snapshot(book: OpenBook | None = None, *, as_of: date | None = None, taken_a
             return analysis
         assert analysis.result is not None
         current = period or importlib.import_module("xlscore.history.periods").quarter_of(analysis.today)
-        written_at = (taken_at or datetime.now()).replace(microsecond=0)  # wall clock: when it was recorded
-        sheets = history.snapshot_sheets(analysis, current, written_at, history.load_history(analysis))
+        sheets = history.snapshot_sheets(analysis, current, written_at(taken_at), history.load_history(analysis))
         _write(opened, sheets)
         # The history sheet comes last (xlscore.history.snapshot_sheets).
         recorded = count(len(analysis.result), "customer")

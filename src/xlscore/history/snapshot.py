@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xlscore.analysis import analyse
+from xlscore.asof import written_at
 from xlscore.errors import UsageError
 from xlscore.history.names import MIGRATION
 from xlscore.history.periods import Period, parse_period, quarter_of
@@ -104,8 +105,7 @@ def take_snapshot(path: Path, period: Period | str | None = None, *, target: Pat
         raise ModelError(analysis.issues)
     current = current or quarter_of(analysis.today)
     history = load_history(analysis)
-    written_at = (taken_at or datetime.now()).replace(microsecond=0)
-    sheets = snapshot_sheets(analysis, current, written_at, history)
+    sheets = snapshot_sheets(analysis, current, written_at(taken_at), history)
     written = write_workbook(path, sheets, target=target, force=force, resize_tables=analysis.book.resized_tables)
     periods = sorted({p for p in (history.periods if history else [])} | {current})
     return SnapshotReport(written.target, written.backup, current, len(analysis.result),

@@ -12,13 +12,10 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from xlscore.sql.ctes import select
 from xlscore.sql.expressions import case, cast, col, double, number
 
 __all__ = ["rank_steps"]
-
-
-def _select(columns: list[exp.Expr], source: str) -> exp.Select:
-    return exp.Select(expressions=columns).from_(exp.to_table(source), copy=False)
 
 
 def rank_steps(previous: str) -> list[tuple[str, exp.Select]]:
@@ -30,17 +27,17 @@ def rank_steps(previous: str) -> list[tuple[str, exp.Select]]:
     present = exp.Not(this=exp.Is(this=col("x_score"), expression=exp.null()))
     hundredths = cast(exp.Floor(this=exp.Add(this=exp.Mul(this=col("x_score"), expression=double(100.0)),
                                              expression=double(0.5))), exp.DataType.Type.BIGINT)
-    keyed = _select([exp.Star(), exp.alias_(case([(present, hundredths)]), "x_key")], previous)
-    counts = _select([exp.alias_(col("x_key"), "x_score_key"), exp.alias_(exp.Count(this=exp.Star()), "x_count")],
+    keyed = select([exp.Star(), exp.alias_(case([(present, hundredths)]), "x_key")], previous)
+    counts = select([exp.alias_(col("x_key"), "x_score_key"), exp.alias_(exp.Count(this=exp.Star()), "x_count")],
                      "keyed").where(exp.Not(this=exp.Is(this=col("x_key"), expression=exp.null())), copy=False)
     down = exp.Order(expressions=[exp.Ordered(this=col("x_score_key"), desc=True)])
     frame = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW")
     higher_or_equal = exp.Window(this=exp.Sum(this=col("x_count")), order=down, spec=frame)
     rank = exp.Add(this=exp.Sub(this=higher_or_equal, expression=col("x_count")), expression=number(1))
     scored = exp.Window(this=exp.Sum(this=col("x_count")))  # over the small table only
-    ranks = _select([col("x_score_key"), exp.alias_(cast(rank, exp.DataType.Type.BIGINT), "x_rank"),
+    ranks = select([col("x_score_key"), exp.alias_(cast(rank, exp.DataType.Type.BIGINT), "x_rank"),
                      exp.alias_(cast(scored, exp.DataType.Type.BIGINT), "x_scored")], "score_counts")
-    joined = _select([exp.column(exp.Star(), table="keyed"), exp.column("x_rank", table="score_ranks"),
+    joined = select([exp.column(exp.Star(), table="keyed"), exp.column("x_rank", table="score_ranks"),
                       exp.column("x_scored", table="score_ranks")], "keyed").join(
         "score_ranks", on=exp.EQ(this=exp.column("x_key", table="keyed"),
                                  expression=exp.column("x_score_key", table="score_ranks")),

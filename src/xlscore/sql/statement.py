@@ -30,6 +30,7 @@ from xlscore.issues import Issue, ModelError
 from xlscore.messages import flag
 from xlscore.model import Indicator, Measure, Model
 from xlscore.overrides import Override
+from xlscore.sql.ctes import Steps, alias, quoted_alias, select
 from xlscore.sql.expressions import (
     all_of,
     any_of,
@@ -46,6 +47,7 @@ from xlscore.sql.expressions import (
     text,
     text_key,
 )
+from xlscore.sql.overridden import flags_with_overrides, overridden_columns
 from xlscore.sql.ranking import rank_steps
 from xlscore.sql.source import SourceColumns, value_columns
 from xlscore.workbook.layout import APPROVED_WORDS
@@ -75,43 +77,6 @@ def source_column(source: SourceColumns, name: str) -> exp.Column:
     return exp.column(exp.to_identifier(name, quoted=name not in source.plain))
 
 
-def _alias(expression: exp.Expr, name: str) -> exp.Expr:
-    return exp.Alias(this=expression, alias=exp.to_identifier(name))
-
-
-def _quoted_alias(expression: exp.Expr, name: str) -> exp.Expr:
-    return exp.Alias(this=expression, alias=exp.to_identifier(name, quoted=True))
-
-
-def _select(columns: list[exp.Expr], source: exp.Expr | str) -> exp.Select:
-    """SELECT columns FROM source, adopting the nodes: sqlglot's builders copy the whole tree
-    on every call, which is quadratic in a statement of this size."""
-    table = exp.to_table(source) if isinstance(source, str) else source
-    return exp.Select(expressions=columns).from_(table, copy=False)
-
-
-class _Steps:
-    """Builds the CTE chain; each step selects everything of the previous one plus new columns."""
-
-    def __init__(self, first: exp.Select) -> None:
-        self.ctes: list[tuple[str, exp.Select]] = [("typed", first)]
-
-    def add(self, name: str, columns: list[exp.Expr]) -> None:
-        previous = self.ctes[-1][0]
-        self.ctes.append((name, _select([exp.Star(), *columns], previous)))
-
-    def add_select(self, name: str, body: exp.Select) -> None:
-        self.ctes.append((name, body))
-
-    def final(self, columns: list[exp.Expr], order: list[exp.Ordered]) -> exp.Select:
-        statement = _select(columns, self.ctes[-1][0])
-        if order:
-            statement = statement.order_by(*order, copy=False)
-        for name, body in self.ctes:
-            statement = statement.with_(name, as_=body, copy=False)
-        return statement
-
-
 class _Builder:
     def __init__(self, model: Model, source: SourceColumns, overrides: Sequence[Override] | None = None) -> None:
         self.model = model
@@ -129,21 +94,21 @@ class _Builder:
     # -- typed / clean ------------------------------------------------------------------
     def typed(self, table: exp.Expr) -> exp.Select:
         src = self.source
-        columns: list[exp.Expr] = [_alias(self.column(src.meta["customer_id"]), "x_id")]
+        columns: list[exp.Expr] = [alias(self.column(src.meta["customer_id"]), "x_id")]
         for key in ("customer", "owner"):
             if src.column(key):
-                columns.append(_alias(self.column(src.meta[key]), f"x_{key}"))
-        columns.append(_alias(self.profile_index(), "x_profile"))
+                columns.append(alias(self.column(src.meta[key]), f"x_{key}"))
+        columns.append(alias(self.profile_index(), "x_profile"))
         if self.model.needs_approval:
-            columns.append(_alias(self.approved(), "x_approved"))
+            columns.append(alias(self.approved(), "x_approved"))
         last = src.column("last_contact")
         if last:
             kind = exp.DataType.Type.DATE if src.last_contact_kind == "date" else exp.DataType.Type.TIMESTAMP
-            columns.append(_alias(cast(self.column(last), kind), "x_last"))
+            columns.append(alias(cast(self.column(last), kind), "x_last"))
         for name, k in self.value_index.items():
             raw = cast(self.column(src.values[name]), exp.DataType.Type.DOUBLE)
-            columns.append(_alias(raw, f"x_raw{k}"))
-        return _select(columns, table)
+            columns.append(alias(raw, f"x_raw{k}"))
+        return select(columns, table)
 
     def profile_index(self) -> exp.Expr:
         """Index of the customer's weight profile: named case-insensitively, else the first."""
@@ -173,7 +138,7 @@ class _Builder:
         out: list[exp.Expr] = []
         for k in self.value_index.values():
             raw = col(f"x_raw{k}")
-            out.append(_alias(case([(is_nan(raw), exp.null())], raw.copy()), f"x_v{k}"))
+            out.append(alias(case([(is_nan(raw), exp.null())], raw.copy()), f"x_v{k}"))
         return out
 
     # -- measured -------------------------------------------------------------------------
@@ -186,7 +151,7 @@ class _Builder:
                           double(0.0))
             no_band = all_of([exp.Not(this=exp.Is(this=value.copy(), expression=exp.null())),
                               exp.Not(this=exp.paren(any_of([h.copy() for h in hits]), copy=False))])
-            out += [_alias(points, f"x_pts{m}"), _alias(no_band, f"x_noband{m}")]
+            out += [alias(points, f"x_pts{m}"), alias(no_band, f"x_noband{m}")]
         return out
 
     @staticmethod
@@ -206,8 +171,8 @@ class _Builder:
         out: list[exp.Expr] = []
         for i, ind in enumerate(self.model.indicators):
             score, counts, blocks = self.banded(ind) if ind.method == "banded" else self.direct(ind)
-            out += [_alias(score, f"x_s{i}"), _alias(counts, f"x_in{i}"), _alias(blocks, f"x_blk{i}"),
-                    _alias(self.weight(ind), f"x_w{i}")]
+            out += [alias(score, f"x_s{i}"), alias(counts, f"x_in{i}"), alias(blocks, f"x_blk{i}"),
+                    alias(self.weight(ind), f"x_w{i}")]
         return out
 
     def measures_of(self, ind: Indicator) -> list[tuple[int, Measure]]:
@@ -265,15 +230,15 @@ class _Builder:
                            copy=False)
         total = case([(scored, exp.Div(this=exp.paren(weighted, copy=False),
                                        expression=exp.paren(weight_sum, copy=False)))])
-        return [_alias(total, "x_total")]
+        return [alias(total, "x_total")]
 
     @staticmethod
     def magnitude() -> list[exp.Expr]:
-        return [_alias(exp.Mul(this=exp.Abs(this=col("x_total")), expression=double(100.0)), "x_mag")]
+        return [alias(exp.Mul(this=exp.Abs(this=col("x_total")), expression=double(100.0)), "x_mag")]
 
     @staticmethod
     def scored() -> list[exp.Expr]:
-        return [_alias(excel_round(col("x_total"), col("x_mag")), "x_score")]
+        return [alias(excel_round(col("x_total"), col("x_mag")), "x_score")]
 
     def tiered(self) -> list[exp.Expr]:
         branches: list[tuple[exp.Expr, exp.Expr]] = []
@@ -284,7 +249,7 @@ class _Builder:
             elif tier.min_score is not None:
                 branches.append((exp.GTE(this=col("x_score"), expression=double(tier.min_score)), number(i)))
         unscored = exp.Is(this=col("x_score"), expression=exp.null())
-        return [_alias(case([(unscored, exp.null()), *branches]), "x_tier")]
+        return [alias(case([(unscored, exp.null()), *branches]), "x_tier")]
 
     # -- output -------------------------------------------------------------------------------
     def per_tier(self, values: list[exp.Expr | None], tier_column: str | None = None) -> exp.Expr:
@@ -292,31 +257,12 @@ class _Builder:
         return case([(exp.EQ(this=tier.copy(), expression=number(i)), value)
                      for i, value in enumerate(values) if value is not None])
 
-    # -- overrides (xlscore.overrides: the same rule as the engine's, the book's rows as literals) --
-    def _is_customer(self, key: str) -> exp.Expr:
-        """The engine's customer_key match: text IDs trimmed and case-insensitive, numbers by value."""
-        if self.source.id_kind == "number":
-            try:
-                return exp.EQ(this=col("x_id"), expression=double(float(key)))
-            except ValueError:
-                return exp.false()
-        return exp.EQ(this=text_key(col("x_id")), expression=text(key))
-
     def overridden(self) -> list[exp.Expr]:
         assert self.overrides is not None
-        tiers = {t.name: i for i, t in enumerate(self.model.tiers)}
-        matches = [(self._is_customer(o.key), o) for o in self.overrides]
-        override = case([(match, number(tiers[o.tier.name])) for match, o in matches])
-        flag = case([(match.copy(), text(o.flag(self.model.lang))) for match, o in matches])
-        return [_alias(exp.Coalesce(this=override, expressions=[col("x_tier")]), "x_final_tier"),
-                _alias(flag, "x_override_flag")]
+        return overridden_columns(self.model, self.source, self.overrides)
 
     def final_flags(self) -> exp.Expr:
-        if self.overrides is None:
-            return col("x_flags")
-        added = exp.Anonymous(this="CONCAT", expressions=[col("x_flags"), text("; "), col("x_override_flag")])
-        return case([(exp.Is(this=col("x_override_flag"), expression=exp.null()), col("x_flags")),
-                     (exp.EQ(this=col("x_flags"), expression=text("")), col("x_override_flag"))], added)
+        return col("x_flags") if self.overrides is None else flags_with_overrides()
 
     def next_follow_up(self) -> exp.Expr:
         if not self.source.column("last_contact"):
@@ -366,28 +312,28 @@ class _Builder:
 
     def output(self) -> list[exp.Expr]:
         src = self.source
-        out: list[exp.Expr] = [_quoted_alias(col("x_id"), "Customer ID")]
+        out: list[exp.Expr] = [quoted_alias(col("x_id"), "Customer ID")]
         for key in ("customer", "owner"):
             if src.column(key):
-                out.append(_quoted_alias(col(f"x_{key}"), _META_OUTPUT[key]))
+                out.append(quoted_alias(col(f"x_{key}"), _META_OUTPUT[key]))
         if src.column("profile"):
             names = [text(p.name) for p in self.model.profiles]
             profile = case([(exp.EQ(this=col("x_profile"), expression=number(i)), name)
                             for i, name in enumerate(names) if i != 0], names[0])
-            out.append(_quoted_alias(profile, "Profile"))
-        out += [_quoted_alias(col(f"x_s{i}"), ind.name) for i, ind in enumerate(self.model.indicators)]
+            out.append(quoted_alias(profile, "Profile"))
+        out += [quoted_alias(col(f"x_s{i}"), ind.name) for i, ind in enumerate(self.model.indicators)]
         out += [
-            _quoted_alias(col("x_score"), "Score"),
-            _quoted_alias(col("x_rank"), "Rank"),
-            _quoted_alias(self.per_tier([text(t.name) for t in self.model.tiers]), "Tier"),
+            quoted_alias(col("x_score"), "Score"),
+            quoted_alias(col("x_rank"), "Rank"),
+            quoted_alias(self.per_tier([text(t.name) for t in self.model.tiers]), "Tier"),
         ]
         if self.overrides is not None:
-            out.append(_quoted_alias(self.per_tier([text(t.name) for t in self.model.tiers], "x_tier"),
+            out.append(quoted_alias(self.per_tier([text(t.name) for t in self.model.tiers], "x_tier"),
                                      "Computed tier"))
         out += [
-            _quoted_alias(self.per_tier([text(t.policy) for t in self.model.tiers]), "Policy"),
-            _quoted_alias(self.next_follow_up(), "Next follow-up"),
-            _quoted_alias(self.final_flags(), "Flags"),
+            quoted_alias(self.per_tier([text(t.policy) for t in self.model.tiers]), "Policy"),
+            quoted_alias(self.next_follow_up(), "Next follow-up"),
+            quoted_alias(self.final_flags(), "Flags"),
         ]
         return out
 
@@ -422,12 +368,12 @@ def scoring_statement(model: Model, source: SourceColumns | None = None,
     source = source or SourceColumns.named_as_model(model, model.lang)
     builder = _Builder(model, source, overrides)
     from_table = exp.to_table(table, dialect=dialect) if isinstance(table, str) else table
-    steps = _Steps(builder.typed(from_table))
+    steps = Steps(builder.typed(from_table))
     steps.add("clean", builder.clean())
-    steps.add("measured", builder.measured() or [_alias(exp.true(), "x_measured")])
+    steps.add("measured", builder.measured() or [alias(exp.true(), "x_measured")])
     steps.add("rated", builder.rated())
     steps.add("totaled", builder.totaled())
-    steps.add("flagged", [*builder.magnitude(), _alias(builder.flags(), "x_flags")])
+    steps.add("flagged", [*builder.magnitude(), alias(builder.flags(), "x_flags")])
     steps.add("scored", builder.scored())
     for name, body in rank_steps(steps.ctes[-1][0]):
         steps.add_select(name, body)
