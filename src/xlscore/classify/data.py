@@ -118,6 +118,9 @@ class CustomerData:
                              if header_key(c) == key), None)
         if model_column is not None and model_column in frame:
             return Operand(model_column, numbers=frame.loc[self.rows, model_column].to_numpy(dtype=np.float64))
+        bulk = self._bulk_numbers(name)
+        if bulk is not None:
+            return Operand(name, numbers=bulk)
         raw = self._raw(name)
         if raw is None:
             return None
@@ -128,6 +131,12 @@ class CustomerData:
 
     def _column(self, name: str) -> int | None:
         return self.table.find(name) if self.table is not None else None
+
+    def _bulk_numbers(self, name: str) -> FloatArray | None:
+        """A tblCustomers column read as numbers in bulk, in result order (None if it was not)."""
+        col = self._column(name)
+        numbers = self.table.numbers(col) if col is not None and self.table is not None else None
+        return None if numbers is None else numbers[self._row_index]
 
     def _raw(self, name: str) -> list[object] | None:
         """A tblCustomers column's cells in result order (the table is read column-wise, not row by row)."""
@@ -152,6 +161,9 @@ class CustomerData:
     def numbers(self, settings: Settings, key: str, what: str, issues: IssueList) -> FloatArray | None:
         """A mapped Customers column as numbers; text in it is an error naming the cell."""
         name = settings.column(key)
+        bulk = self._bulk_numbers(name)
+        if bulk is not None:
+            return bulk
         raw = self._raw(name)
         col = self._column(name)
         if raw is None or col is None or self.table is None:
@@ -167,23 +179,31 @@ class CustomerData:
                             issues: IssueList) -> FloatArray | None:
         """Whole days from the last purchase to the as-of date; NaN = no purchase yet."""
         name = settings.column("last_purchase")
-        raw = self._raw(name)
         col = self._column(name)
-        if raw is None or col is None or self.table is None:
+        if col is None or self.table is None:
             self._missing(settings, "last_purchase", what, issues)
             return None
         table = self.table
-        if set(map(type, raw)) <= {datetime, date, type(None)}:  # date cells: nothing to check one by one
-            dates = cast(list[date | None], raw)
-        else:
-            dates = [as_date(v, table.ref(i, col), name, issues) for i, v in zip(self.rows, raw, strict=True)]
         as_of = run_date
-        days = np.array([np.nan if d is None else float(as_of.toordinal() - d.toordinal()) for d in dates])
+        stamps = table.days(col)
+        if stamps is not None:  # read as dates in bulk: whole days back from the as-of date
+            day = stamps[self._row_index].astype("datetime64[D]")
+            days = (np.datetime64(as_of, "D") - day).astype(np.float64)
+            days[np.isnat(day)] = np.nan
+            day_text = [str(d) for d in day[days < 0][:1]]
+        else:
+            raw = self._raw(name) or []
+            if set(map(type, raw)) <= {datetime, date, type(None)}:  # date cells: nothing to check one by one
+                dates = cast(list[date | None], raw)
+            else:
+                dates = [as_date(v, table.ref(i, col), name, issues) for i, v in zip(self.rows, raw, strict=True)]
+            days = np.array([np.nan if d is None else float(as_of.toordinal() - d.toordinal()) for d in dates])
+            day_text = [f"{dates[i]:%Y-%m-%d}" for i in np.flatnonzero(days < 0)[:1]]
         future = np.flatnonzero(days < 0)
         if len(future):
             first = int(future[0])
             more = f" (and {len(future) - 1} more)" if len(future) > 1 else ""
-            issues.warning(table.ref(self.rows[first], col), f"{name} {dates[first]:%Y-%m-%d} is after the as-of "
+            issues.warning(table.ref(self.rows[first], col), f"{name} {day_text[0]} is after the as-of "
                            f"date {as_of.isoformat()}{more}: counted as 0 days ago", "future-purchase")
             days[future] = 0.0
         return days

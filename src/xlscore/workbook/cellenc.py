@@ -21,14 +21,12 @@ import pyarrow.compute as pc
 
 from xlscore.errors import WorkbookError
 from xlscore.workbook.sheetdata import Formula
-from xlscore.workbook.xmltext import strip_illegal
+from xlscore.workbook.xmltext import EXCEL_ERRORS, strip_illegal
 
 __all__ = ["EXCEL_ERRORS", "MAX_CELL_CHARS", "ROLES", "Encoded", "Piece", "as_array", "encode_values", "escape_text"]
 
 MAX_CELL_CHARS = 32_767
 MAX_FORMULA_CHARS = 8_192
-EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-                "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")
 # Role codes: which style a cell needs, besides its column's format.
 PLAIN, TEXT, QUOTED, DATE, DATETIME = range(5)
 ROLES = (PLAIN, TEXT, QUOTED, DATE, DATETIME)

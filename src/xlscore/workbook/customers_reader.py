@@ -25,6 +25,7 @@ from xlscore.workbook.tables import RawTable, is_blank
 
 __all__ = ["CustomerColumns", "read_customers"]
 
+_FIRST_NS, _LAST_NS = np.datetime64("1678-01-01", "ms"), np.datetime64("2261-12-31", "ms")
 _META_KEYS = ("customer_id", "customer", "owner", "profile", "approved", "last_contact")
 
 
@@ -166,6 +167,9 @@ def _approvals(cells: _Cells) -> np.ndarray[Any, np.dtype[np.bool_]]:
 
 
 def _dates(t: RawTable, rows: list[int], col: int | None, issues: IssueList) -> pd.Series:
+    days = t.days(col) if col is not None and len(rows) == len(t.rows) else None
+    if days is not None and _within_nanoseconds(days):  # read as dates in bulk: nothing to check
+        return pd.Series(days.astype("datetime64[ns]"), index=pd.Index(rows, dtype=np.int64))
     cells = _cells(t, rows, col)
     raw = cells.values
     values: list[Any]
@@ -178,12 +182,21 @@ def _dates(t: RawTable, rows: list[int], col: int | None, issues: IssueList) -> 
                      index=pd.Index(rows, dtype=np.int64))
 
 
+def _within_nanoseconds(days: np.ndarray) -> bool:
+    """Every date (or blank) fits pandas' nanosecond timestamps (years 1678-2261)."""
+    present = days[~np.isnat(days)]
+    return bool(((present >= _FIRST_NS) & (present <= _LAST_NS)).all())
+
+
 def _numbers(t: RawTable, rows: list[int], col: int | None, name: str, direct: bool,
              issues: IssueList) -> np.ndarray[Any, np.dtype[np.float64]]:
-    cells = _cells(t, rows, col)
-    raw, kinds = cells.values, cells.kinds
     if col is None:
         return np.full(len(rows), np.nan)
+    bulk = t.numbers(col) if len(rows) == len(t.rows) else None
+    if bulk is not None:  # read as numbers in bulk
+        return _in_range(t, rows, col, bulk.copy(), name, direct, issues)
+    cells = _cells(t, rows, col)
+    raw, kinds = cells.values, cells.kinds
     if kinds <= {float, int}:
         values = np.array(raw, dtype=np.float64)
     elif kinds <= {float, int, type(None)}:
@@ -191,6 +204,12 @@ def _numbers(t: RawTable, rows: list[int], col: int | None, name: str, direct: b
     else:  # slow path only when something is not a plain number
         values = np.array([_number(t.ref(i, col), v, name, issues) for i, v in zip(rows, raw, strict=True)],
                           dtype=np.float64)
+    return _in_range(t, rows, col, values, name, direct, issues)
+
+
+def _in_range(t: RawTable, rows: list[int], col: int, values: np.ndarray[Any, np.dtype[np.float64]], name: str,
+              direct: bool, issues: IssueList) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """A direct score must lie in 0-100: each one outside is an error at its cell, and blank."""
     bad = ((values < 0) | (values > 100)) if direct else np.zeros(len(values), dtype=bool)
     for k in np.flatnonzero(bad):
         issues.error(t.ref(rows[k], col), issues.say("v.direct_range", name=name, value=shown(float(values[k]))),

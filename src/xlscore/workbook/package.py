@@ -82,6 +82,7 @@ class Package:
         self.workbook_part = ""
         self.last_rows: dict[str, int] = {}  # sheet name -> last row holding a row element (after the scan)
         self._rels_cache: dict[str, list[Relationship]] = {}
+        self.blank_word_sheets: set[str] = set()  # sheets whose own text cells hold a BLANK_WORD (after the scan)
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -163,11 +164,13 @@ class Package:
                 continue
             try:
                 with self._zf.open(self.info(sheet.part)) as fh:
-                    last_row, last_col, far = scan_extent(fh)
+                    last_row, last_col, far, blank_word = scan_extent(fh)
             except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
                 raise self._fail(f"sheet '{sheet.name}' cannot be unpacked ({exc}); the file is damaged. "
                                  "Use the original file or a backup.") from None
             self.last_rows[sheet.name] = last_row
+            if blank_word:
+                self.blank_word_sheets.add(sheet.name)
             cells = last_row * last_col
             if cells > self.limits.max_sheet_cells:
                 where = f"{sheet.name}!{far}" if far else f"sheet '{sheet.name}' row {last_row:,}"

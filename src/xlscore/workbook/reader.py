@@ -12,6 +12,7 @@ from xlscore.errors import UsageError
 from xlscore.issues import IssueList
 from xlscore.model import Model
 from xlscore.value.columns import wanted_columns
+from xlscore.workbook.arrow_tables import exact_sheets
 from xlscore.workbook.customers_reader import CustomerColumns, read_customers
 from xlscore.workbook.layout import HEADERS, OPTIONAL_INPUT_TABLES, TABLES, Lang, header_key
 from xlscore.workbook.model_reader import ModelTables, read_model
@@ -83,8 +84,9 @@ def read_book(path: Path, messages: Lang | None = None, *, extend_tables: bool =
     """
     if not path.exists():
         raise UsageError(f"{path}: no such file")
-    last_rows = _guard(path)
-    return read_tables(TableSource(path, last_rows), path, messages, extend_tables=extend_tables)
+    with Package.open(path) as pkg:  # refuses hostile or non-workbook files before any cell is parsed
+        source = TableSource(path, pkg.last_rows, pkg.tables(), exact_sheets(pkg))
+    return read_tables(source, path, messages, extend_tables=extend_tables)
 
 
 def read_tables(source: TableReader, path: Path, messages: Lang | None = None, *,
@@ -148,9 +150,3 @@ def _rows_below(source: TableReader, tables: dict[str, RawTable | None], issues:
             issues.warning(where, f"{rows} not in the table: extend the table (Table Design > Resize Table) "
                            "or re-run with --extend-tables", "rows-below-table")
     return resized
-
-
-def _guard(path: Path) -> dict[str, int]:
-    """Refuse hostile or non-workbook files before any cell is parsed; the last row of each sheet."""
-    with Package.open(path) as pkg:
-        return dict(pkg.last_rows)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import mmap
 import re
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
-__all__ = ["describe_non_zip", "scan_prolog"]
+from xlscore.workbook.xmltext import EXCEL_ERRORS
+
+__all__ = ["BLANK_WORDS", "BLANK_WORD_TEXT", "Extent", "describe_non_zip", "scan_extent", "scan_prolog"]
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAMS = ("EncryptionInfo", "EncryptedPackage")
@@ -121,7 +124,19 @@ NARROW_COLUMNS = 190
 _WIDE_CELL = re.compile(rb'r="([A-Z]{3}|[H-Z][A-Z]|G[I-Z])(\d{1,10})"')
 _BIG_NUMBER = re.compile(rb'r="[A-Z]{0,3}(\d{7,})"')
 _ROW_NUMBER = re.compile(rb'\sr="(\d{1,10})"')
+_CELL_ROW = re.compile(rb'\sr="[A-Za-z]{1,3}(\d{1,10})"')
 _CHUNK = 4 << 20
+
+# Texts fastexcel reads as a blank in a column of numbers or dates (pandas' missing-value
+# words and Excel's error texts), where python-calamine keeps the text for the checks to
+# report at its cell. Found in the shared strings or in a sheet's own text cells, they make
+# the tables concerned be read cell by cell (see xlscore.workbook.arrow_tables).
+BLANK_WORDS = ("#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>",
+               "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null", *EXCEL_ERRORS)
+_WORDS = b"|".join(re.escape(html.escape(w, quote=False).encode()) for w in BLANK_WORDS)
+BLANK_WORD_TEXT = re.compile(rb"<t(?:\s[^>]*)?>\s*(?:" + _WORDS + rb")\s*</t>")  # shared or inline string
+_BLANK_WORD_RESULT = re.compile(rb't="str"[^>]*>\s*(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?\s*<v>\s*(?:' + _WORDS
+                                + rb")\s*</v>")  # a formula's text result
 
 
 def _col_index(letters: bytes) -> int:
@@ -131,27 +146,53 @@ def _col_index(letters: bytes) -> int:
     return value
 
 
-def scan_extent(stream: IO[bytes]) -> tuple[int, int, str]:
-    """(last row, last column, farthest wide cell) of a worksheet part, read in chunks.
+class Extent(NamedTuple):
+    last_row: int
+    last_col: int  # exact beyond column GH, else 190
+    far: str  # the farthest wide cell, e.g. "XFD7" ("" if none)
+    blank_word: bool  # a text cell of its own (inline, or a formula's result) holds one of BLANK_WORDS
 
-    The last column is exact when a cell lies beyond column GH, else reported as 190.
-    """
+
+def _last_cell_row(data: bytes, cell_tag: bytes, row_tag: bytes) -> int:
+    """The row of the last cell in ``data`` (0 if none): rows that hold no cell (formatting
+    only) do not count, as a grid reader does not fill them."""
+    at, end = len(data), -1
+    while end < 0:  # the last cell that holds something: a self-closed <c .../> is only a format
+        at = data.rfind(cell_tag, 0, at)
+        if at < 0:
+            return 0
+        end = data.find(b">", at)
+        if end < 0 or data[end - 1:end] == b"/":
+            end = -1
+    number = _CELL_ROW.search(data, at, end + 1)
+    if number is None:  # a cell without its reference: the row element says where it is
+        at = data.rfind(row_tag, 0, at)
+        end = data.find(b">", at) if at >= 0 else -1
+        number = _ROW_NUMBER.search(data, at, end + 1) if end >= 0 else None
+    return int(number.group(1)) if number else 0
+
+
+def scan_extent(stream: IO[bytes]) -> Extent:
+    """Where a worksheet part's cells reach, read in chunks; also whether a text cell of the
+    sheet's own (not in the shared strings) holds one of :data:`BLANK_WORDS`."""
     first = stream.read(_CHUNK)
     root = re.search(rb"<(\w+:)?worksheet\b", first)
-    row_tag = b"<" + (root.group(1) or b"" if root else b"") + b"row"
+    prefix = root.group(1) or b"" if root else b""
+    row_tag, cell_tag = b"<" + prefix + b"row", b"<" + prefix + b"c "
     last_row, last_col, far = 0, NARROW_COLUMNS, ""
     tail = b""
     chunk = first
+    blank_word = False
     while chunk:
         data = tail + chunk
+        if not blank_word and b'"inlineStr"' in data:
+            blank_word = BLANK_WORD_TEXT.search(data) is not None
+        if not blank_word and b't="str"' in data:
+            blank_word = _BLANK_WORD_RESULT.search(data) is not None
         big = _BIG_NUMBER.findall(data)
         if big:
             last_row = max(last_row, *map(int, big))
-        at = data.rfind(row_tag)
-        end = data.find(b">", at) if at >= 0 else -1
-        number = _ROW_NUMBER.search(data, at, end + 1) if end >= 0 else None
-        if number:
-            last_row = max(last_row, int(number.group(1)))
+        last_row = max(last_row, _last_cell_row(data, cell_tag, row_tag))
         wide = set(_WIDE_CELL.findall(data))
         if wide:
             letters, row = max(wide, key=lambda m: (len(m[0]), m[0]))
@@ -162,4 +203,4 @@ def scan_extent(stream: IO[bytes]) -> tuple[int, int, str]:
         cut = data.rfind(b"<")
         tail = data[cut:] if cut >= 0 and len(data) - cut < 256 else b""
         chunk = stream.read(_CHUNK)
-    return last_row, last_col, far
+    return Extent(last_row, last_col, far, blank_word)

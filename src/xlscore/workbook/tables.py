@@ -9,7 +9,9 @@ tblCustomers take whole columns without touching every row in Python.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping, Sequence
+import logging
+import re
+from collections.abc import Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -19,12 +21,15 @@ from typing import Any, overload
 import numpy as np
 
 from xlscore.errors import WorkbookError
+from xlscore.workbook.arrow_tables import ArrowColumn, load_arrow_table
 from xlscore.workbook.layout import header_key
-from xlscore.workbook.refs import CellRef
+from xlscore.workbook.package import TableEntry
+from xlscore.workbook.refs import CellRef, column_index
 
 __all__ = ["ColumnarRows", "RawTable", "TableSource", "is_blank"]
 
 # Types of values taken as calamine gives them (once its blank cell "" is made None).
+_RANGE = re.compile(r"^([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)$")
 _KEPT_TYPES = frozenset({str, float, int, bool, datetime, date, type(None)})
 
 
@@ -33,17 +38,54 @@ def is_blank(value: object) -> bool:
 
 
 class ColumnarRows(Sequence[list[Any]]):
-    """The rows of a table stored as its columns (equal lengths); a row is assembled on request."""
+    """The rows of a table stored as its columns (equal lengths); a row is assembled on request.
 
-    def __init__(self, columns: Sequence[list[Any]]) -> None:
-        self.columns = list(columns)
-        self._n = len(self.columns[0]) if self.columns else 0
+    A column is a list of Python values, or an :class:`ArrowColumn` (a table loaded by
+    fastexcel) whose Python values are made only when a reader asks for them.
+    """
+
+    def __init__(self, columns: Sequence[list[Any] | ArrowColumn]) -> None:
+        self._source = list(columns)
+        self._n = len(self._source[0]) if self._source else 0
         self._kinds: dict[int, frozenset[type]] = {}
+
+    @property
+    def width(self) -> int:
+        return len(self._source)
+
+    @property
+    def columns(self) -> list[list[Any]]:
+        """Every column's Python values."""
+        return [self.values(j) for j in range(self.width)]
+
+    def values(self, col: int) -> list[Any]:
+        """Column ``col``'s Python values (shared: do not change the list)."""
+        column = self._source[col]
+        return column.values() if isinstance(column, ArrowColumn) else column
+
+    def numbers(self, col: int) -> np.ndarray | None:
+        """Column ``col`` as float64 (NaN = blank) when it is known to hold only numbers and blanks."""
+        column = self._source[col]
+        return column.numbers() if isinstance(column, ArrowColumn) else None
+
+    def days(self, col: int) -> np.ndarray | None:
+        """Column ``col`` as datetime64 (NaT = blank) when it is known to hold only dates and blanks."""
+        column = self._source[col]
+        return column.days() if isinstance(column, ArrowColumn) else None
+
+    def blank_among(self, col: int, rows: np.ndarray) -> np.ndarray:
+        """Of the rows ``rows`` (indices), which hold a blank in column ``col``."""
+        column = self._source[col]
+        if isinstance(column, ArrowColumn):
+            mask: np.ndarray = column.blank()[rows]
+            return mask
+        return np.fromiter((is_blank(column[i]) for i in rows.tolist()), dtype=bool, count=len(rows))
 
     def kinds(self, col: int) -> frozenset[type]:
         """The types of the values of column ``col`` (worked out once: readers ask again and again)."""
         if col not in self._kinds:
-            self._kinds[col] = frozenset(map(type, self.columns[col]))
+            column = self._source[col]
+            self._kinds[col] = column.kinds if isinstance(column, ArrowColumn) else frozenset(map(type, column))
         return self._kinds[col]
 
     def __len__(self) -> int:
@@ -63,7 +105,7 @@ class ColumnarRows(Sequence[list[Any]]):
             return [self[i] for i in range(*index.indices(self._n))]
         if not -self._n <= index < self._n:
             raise IndexError(index)
-        return [column[index] for column in self.columns]
+        return [self.values(j)[index] for j in range(self.width)]
 
 
 @dataclass(frozen=True)
@@ -103,19 +145,32 @@ class RawTable:
             return [i for i, row in enumerate(self.rows) if not all(is_blank(v) for v in row)]
         # Column by column, looking again only at rows blank so far: usually the first
         # column (Customer ID) settles every row.
-        blank_so_far: Sequence[int] = range(len(self.rows))
-        for column in self.rows.columns:
-            blank_so_far = [i for i in blank_so_far if is_blank(column[i])]
-            if not blank_so_far:
+        blank_so_far = np.arange(len(self.rows))
+        for col in range(self.rows.width):
+            blank_so_far = blank_so_far[self.rows.blank_among(col, blank_so_far)]
+            if not len(blank_so_far):
                 return list(range(len(self.rows)))
-        blank = set(blank_so_far)
-        return [i for i in range(len(self.rows)) if i not in blank]
+        keep = np.ones(len(self.rows), dtype=bool)
+        keep[blank_so_far] = False
+        return np.flatnonzero(keep).tolist()
 
     def kinds(self, col: int) -> frozenset[type]:
         """The types of the values of column ``col``; a bulk check of a column starts here."""
-        if isinstance(self.rows, ColumnarRows) and col < len(self.rows.columns):
+        if isinstance(self.rows, ColumnarRows) and col < self.rows.width:
             return self.rows.kinds(col)
         return frozenset(map(type, self.column(col)))
+
+    def numbers(self, col: int) -> np.ndarray | None:
+        """Column ``col`` as float64 (NaN = blank), when it is known to hold only numbers and blanks."""
+        if isinstance(self.rows, ColumnarRows) and col < self.rows.width:
+            return self.rows.numbers(col)
+        return None
+
+    def days(self, col: int) -> np.ndarray | None:
+        """Column ``col`` as datetime64 (NaT = blank), when it is known to hold only dates and blanks."""
+        if isinstance(self.rows, ColumnarRows) and col < self.rows.width:
+            return self.rows.days(col)
+        return None
 
     def below(self) -> int:
         """The sheet row right under the table's last row."""
@@ -128,41 +183,94 @@ class RawTable:
 
     def column(self, col: int) -> list[Any]:
         if isinstance(self.rows, ColumnarRows):
-            return list(self.rows.columns[col]) if col < len(self.rows.columns) else [None] * len(self.rows)
+            return list(self.rows.values(col)) if col < self.rows.width else [None] * len(self.rows)
         return [row[col] if col < len(row) else None for row in self.rows]
 
 
 class TableSource:
-    """Reads Excel Tables of one workbook by name, case-insensitively."""
+    """Reads Excel Tables of one workbook by name, case-insensitively.
 
-    def __init__(self, path: Path, last_rows: Mapping[str, int] | None = None) -> None:
+    Tables are loaded as Arrow columns by fastexcel when that is exact (see
+    :mod:`xlscore.workbook.arrow_tables`), else cell by cell by python-calamine; a table is
+    read once and then served from memory.
+    """
+
+    def __init__(self, path: Path, last_rows: Mapping[str, int] | None = None,
+                 tables: Sequence[TableEntry] = (), fast_sheets: Set[str] = frozenset()) -> None:
         """``last_rows``: the last used row of each sheet, when known, so that looking below a
-        table costs nothing when the sheet ends with it."""
-        import python_calamine as calamine
-
+        table costs nothing when the sheet ends with it. ``tables``: where each table is
+        (the package's table parts); ``fast_sheets``: the sheets whose tables fastexcel reads
+        exactly (:func:`xlscore.workbook.arrow_tables.exact_sheets`); other tables are read
+        cell by cell."""
         self.path = path
         self._last_rows = dict(last_rows or {})
+        self._entries = {t.name.casefold(): t for t in tables if t.sheet in fast_sheets}
+        self._calamine_book: Any = None
+        self._fast: Any = _fastexcel_reader(path) if self._entries else None
         try:
-            self._book = calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
-            self._names = {name.casefold(): name for name in self._book.table_names or []}
-        except Exception as exc:  # calamine raises several unrelated types
+            if self._fast is not None:
+                names, sheets = list(self._fast.table_names()), list(self._fast.sheet_names)
+            else:
+                names, sheets = list(self._calamine.table_names or []), list(self._calamine.sheet_names)
+        except WorkbookError:
+            raise
+        except Exception as exc:  # the readers raise several unrelated types
             raise WorkbookError(f"{path.name}: cannot read the workbook ({exc}); save it from Excel as .xlsx") from exc
-        self.sheet_names: list[str] = list(self._book.sheet_names)
-        self._replaced: dict[str, RawTable] = {}
+        self._names = {name.casefold(): name for name in names}
+        self.sheet_names: list[str] = sheets
+        self._read: dict[str, RawTable] = {}
+
+    @property
+    def _calamine(self) -> Any:
+        """python-calamine's view of the book, opened on first need."""
+        if self._calamine_book is None:
+            import python_calamine as calamine
+
+            try:
+                self._calamine_book = calamine.CalamineWorkbook.from_path(str(self.path), load_tables=True)
+            except Exception as exc:  # calamine raises several unrelated types
+                raise WorkbookError(f"{self.path.name}: cannot read the workbook ({exc}); save it from Excel as "
+                                    ".xlsx") from exc
+        return self._calamine_book
 
     def has(self, name: str) -> bool:
         return name.casefold() in self._names
 
     def replace_table(self, table: RawTable) -> None:
         """Serve ``table`` for its name from now on (a table grown by ``--extend-tables``)."""
-        self._replaced[table.name.casefold()] = table
+        self._read[table.name.casefold()] = table
 
     def table(self, name: str) -> RawTable:
-        if name.casefold() in self._replaced:
-            return self._replaced[name.casefold()]
-        real = self._names[name.casefold()]
+        key = name.casefold()
+        if key not in self._read:
+            real = self._names[key]
+            self._read[key] = self._fast_table(real) or self._calamine_table(real)
+        return self._read[key]
+
+    def _fast_table(self, real: str) -> RawTable | None:
+        """The table as Arrow columns, or None when only the cell-by-cell reader is exact for it."""
+        entry = self._entries.get(real.casefold())
+        if self._fast is None or entry is None or entry.header_row_count != 1:
+            return None
         try:
-            table = self._book.get_table_by_name(real)
+            (top, left), (bottom, right) = _corners(entry.ref)
+        except ValueError:
+            return None
+        rows = bottom - top - entry.totals_row_count
+        if rows < 1:
+            return None
+        with _collector_paused():
+            loaded = load_arrow_table(self._fast, real, right - left + 1, rows)
+        if loaded is None:
+            return None
+        headers, columns = loaded
+        return RawTable(real, entry.sheet, top, left, headers, ColumnarRows(columns))
+
+    def _calamine_table(self, real: str) -> RawTable:
+        try:
+            table = self._calamine.get_table_by_name(real)
+        except WorkbookError:
+            raise
         except Exception as exc:
             raise WorkbookError(f"{self.path.name}: cannot read table {real} ({exc})") from exc
         start_row, start_col = table.start or (0, 0)
@@ -175,14 +283,13 @@ class TableSource:
             columns = _columns(rows, len(headers))
         return RawTable(real, table.sheet, start_row, start_col + 1, headers, columns)
 
-
     def rows_below(self, table: RawTable) -> list[list[Any]]:
         """Rows holding something right under ``table``, in its columns, up to the first empty row."""
         below = table.below()
         if 0 < self._last_rows.get(table.sheet, 0) < below:  # 0: the scan found no row numbers
             return []
         try:
-            sheet = self._book.get_sheet_by_name(table.sheet)
+            sheet = self._calamine.get_sheet_by_name(table.sheet)
             if sheet.end is None or sheet.end[0] + 1 < below:
                 return []
             grid = sheet.to_python(skip_empty_area=False)
@@ -245,3 +352,26 @@ def _plain(value: Any) -> Any:
     if isinstance(value, time | timedelta):
         return str(value)
     return value
+
+
+def _fastexcel_reader(path: Path) -> Any:
+    """A fastexcel reader of the book, or None when fastexcel cannot open it (calamine then says why)."""
+    try:
+        import fastexcel
+    except ImportError:  # pragma: no cover - a dependency; the cell-by-cell reader still works
+        return None
+    # fastexcel logs a warning for every all-blank column ("falling back to string"): not news here
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)
+    try:
+        return fastexcel.read_excel(str(path))
+    except Exception:
+        return None
+
+
+def _corners(ref: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """``A1:Q101`` -> ((1, 1), (101, 17)), 1-based (row, column); ValueError if not a range."""
+    match = _RANGE.match(ref.replace("$", "").strip())
+    if match is None:
+        raise ValueError(ref)
+    c1, r1, c2, r2 = match.groups()
+    return (int(r1), column_index(c1)), (int(r2), column_index(c2))

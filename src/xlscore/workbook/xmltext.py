@@ -17,7 +17,11 @@ from defusedxml.ElementTree import ParseError, fromstring
 
 from xlscore.errors import WorkbookError
 
+EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")
+
 __all__ = [
+    "EXCEL_ERRORS",
     "NS_MAIN",
     "NS_PKG_RELS",
     "NS_REL",
