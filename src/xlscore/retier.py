@@ -15,6 +15,7 @@ from xlscore.issues import IssueList, ModelError
 from xlscore.progress import Progress
 from xlscore.workbook.formulas import live_sheets
 from xlscore.workbook.layout import Lang
+from xlscore.workbook.memory import release_freed_memory
 from xlscore.workbook.live_model import LIVE_MODEL_SHEET
 from xlscore.workbook.reader import Book, read_book
 from xlscore.workbook.report import issues_sheet, pyramid_sheet, scoring_sheet, tier_summary
@@ -75,8 +76,10 @@ def retier(path: Path, target: Path | None = None, *, force: bool = False, as_of
     analysis = analyse_book(book, as_of)
     if not analysis.ok or analysis.result is None:
         raise ModelError(analysis.issues, messages or analysis.book.lang)
+    release_freed_memory()  # what scoring freed, before the sheets are built
     progress.stage(f"building the sheets of {len(analysis.result):,} customers")
     sheets = output_sheets(analysis, live=live)
+    release_freed_memory()
     progress.stage(f"writing {(target or path).name}", total=sum(_rows_written(sheet) for sheet in sheets))
     # A values run leaves no live helper sheet behind from an earlier `--live` run.
     stale = () if live else (LIVE_MODEL_SHEET[analysis.book.lang],)

@@ -21,13 +21,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from xlscore.workbook.package import Package
+from xlscore.workbook.package import Package, TableEntry
+from xlscore.workbook.refs import corners
 from xlscore.workbook.sniff import BLANK_WORD_TEXT
 
 __all__ = ["ArrowColumn", "exact_sheets", "load_arrow_table"]
 
 _MS_PER_DAY = 86_400_000
 _FIRST_DAY = datetime(1900, 1, 1)
+_FEW_WORDS = 16  # a text column with at most one distinct value per this many rows
 
 
 class ArrowColumn:
@@ -43,6 +45,8 @@ class ArrowColumn:
     @property
     def kinds(self) -> frozenset[type]:
         typ, kinds = self.array.type, set[type]()
+        if self.array.null_count == len(self.array):
+            return frozenset({type(None)}) if len(self.array) else frozenset()
         if pa.types.is_string(typ) or pa.types.is_large_string(typ):
             kinds.add(str)
         elif pa.types.is_floating(typ):
@@ -106,6 +110,14 @@ def _python_values(array: pa.Array) -> list[Any]:
             return [v.date() if isinstance(v, datetime) and v == datetime(v.year, v.month, v.day) else v
                     for v in stamps]
         return stamps
+    if pa.types.is_string(array.type) and len(array) > _FEW_WORDS:
+        # A column of a few distinct words (owners, profiles, yes/no) shares one object per word
+        encoded = array.dictionary_encode()
+        words = encoded.dictionary
+        if len(words) <= len(array) // _FEW_WORDS:
+            lookup = np.array([*words.to_pylist(), None], dtype=object)
+            codes = encoded.indices.fill_null(len(words)).to_numpy(zero_copy_only=False)
+            return list(lookup[codes].tolist())
     return list(array.to_pylist())
 
 
@@ -132,24 +144,39 @@ def _normalised(array: pa.Array | pa.ChunkedArray) -> pa.Array | None:
     return None  # durations, times of day...: the cell-by-cell reader says what they are
 
 
-def load_arrow_table(reader: Any, name: str, width: int, rows: int) -> tuple[tuple[str, ...], list[ArrowColumn]] | None:
-    """Table ``name``'s headers and columns from a ``fastexcel`` reader, or None when it cannot
-    be read exactly: a column mixing types, a blank header, a shape other than ``width`` x ``rows``."""
+def load_arrow_table(reader: Any, entry: TableEntry) -> tuple[tuple[str, ...], list[ArrowColumn]] | None:
+    """Table ``entry``'s headers and columns through a ``fastexcel`` reader, or None when they
+    cannot be read exactly: a column mixing types, a header row that is not the table's
+    column names, a table without exactly one header row.
+
+    The table's range is read as a sheet range (less memory than fastexcel's table reader).
+    """
     try:
-        table = reader.load_table(name, schema_sample_rows=None, dtype_coercion="strict")
-        batch = table.to_arrow()
+        (top, left), (bottom, right) = corners(entry.ref)
+    except ValueError:
+        return None
+    rows, width = bottom - top - entry.totals_row_count, right - left + 1
+    if entry.header_row_count != 1 or rows < 1 or len(entry.columns) != width:
+        return None
+    try:
+        sheet = reader.load_sheet(entry.sheet, header_row=top - 1, n_rows=rows,
+                                  use_columns=list(range(left - 1, right)), schema_sample_rows=None,
+                                  dtype_coercion="strict")
+        batch = sheet.to_arrow()
+        del sheet  # the parsed cells go now, before the columns are converted
     except Exception:  # fastexcel raises its own types for mixed columns; the caller reads cell by cell
         return None
-    if batch.num_columns != width or batch.num_rows != rows:
-        return None
-    headers = tuple(str(n).strip() for n in batch.schema.names)
-    if any(not h or h.startswith("__UNNAMED__") for h in headers):
+    headers = tuple(str(n).strip() for n in entry.columns)
+    found = [str(n).strip().casefold() for n in batch.schema.names]
+    if batch.num_columns != width or batch.num_rows > rows or found != [h.casefold() for h in headers]:
         return None
     columns: list[ArrowColumn] = []
     for array in batch.columns:
         normal = _normalised(array)
         if normal is None:
             return None
+        if len(normal) < rows:  # the sheet ends inside the table: its last rows are blank
+            normal = pa.concat_arrays([normal, pa.nulls(rows - len(normal), normal.type)])
         columns.append(ArrowColumn(normal))
     return headers, columns
 

@@ -32,6 +32,8 @@ PLAIN, TEXT, QUOTED, DATE, DATETIME = range(5)
 ROLES = (PLAIN, TEXT, QUOTED, DATE, DATETIME)
 
 _ILLEGAL_RE2 = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])  # the same, in UTF-8...
+_NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # ...with U+FFFE and U+FFFF
 _RISKY_START = r"^[=+\-@\t\r]"  # Excel would read these as a formula if typed in
 _EXCEL_EPOCH_SERIAL = 25569  # serial number of 1970-01-01
 _ARROW_FAIL = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError,
@@ -120,15 +122,34 @@ def _encode_number(arr: pa.Array) -> Encoded:
 
 
 def escape_text(arr: pa.Array) -> pa.Array:
-    """XML-escape strings; drop characters XML cannot carry; keep CR and literal _xHHHH_."""
-    if pc.any(pc.match_substring_regex(arr, _ILLEGAL_RE2)).as_py():
+    """XML-escape strings; drop characters XML cannot carry; keep CR and literal _xHHHH_.
+
+    The raw bytes of the strings are looked at first (at memory speed): a kernel pass runs
+    only for a character that is there, and most text has none.
+    """
+    data = _utf8_bytes(arr)
+    if data is None or len(data.translate(None, _CONTROL_BYTES)) < len(data) or any(n in data for n in _NONCHARACTERS):
         arr = pc.replace_substring_regex(arr, _ILLEGAL_RE2, "")
-    text = pc.replace_substring(arr, "&", "&amp;")
-    text = pc.replace_substring(text, "<", "&lt;")
-    text = pc.replace_substring(text, ">", "&gt;")
-    text = pc.replace_substring(text, "\r", "&#13;")
-    # Excel decodes _xHHHH_ in cell text; escape a literal one so it reads back unchanged
-    return pc.replace_substring_regex(text, r"_(x[0-9A-Fa-f]{4}_)", r"_x005F_\1")
+    text = arr
+    for old, new in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;")):
+        if data is None or old.encode() in data:
+            text = pc.replace_substring(text, old, new)
+    if data is None or b"_x" in data:
+        # Excel decodes _xHHHH_ in cell text; escape a literal one so it reads back unchanged
+        text = pc.replace_substring_regex(text, r"_(x[0-9A-Fa-f]{4}_)", r"_x005F_\1")
+    return text
+
+
+def _utf8_bytes(arr: pa.Array) -> bytes | None:
+    """The UTF-8 bytes of a string array's values, one after the other (None if not at hand)."""
+    if not pa.types.is_string(arr.type):
+        return None
+    buffers = arr.buffers()
+    if len(arr) == 0 or buffers[2] is None:
+        return b""
+    offsets = np.frombuffer(buffers[1], dtype=np.int32)
+    start, end = int(offsets[arr.offset]), int(offsets[arr.offset + len(arr)])
+    return bytes(memoryview(buffers[2])[start:end])
 
 
 def _encode_text(arr: pa.Array, cell_name: CellName, cached: bool) -> Encoded:

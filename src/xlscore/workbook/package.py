@@ -68,6 +68,7 @@ class TableEntry:
     header_row_count: int = 1
     totals_row_count: int = 0
     table_id: int = 0
+    columns: tuple[str, ...] = ()  # the tableColumn names, in order
 
 
 class Package:
@@ -349,6 +350,7 @@ class Package:
                     header_row_count=_int(attr(el, "headerRowCount"), 1),
                     totals_row_count=_int(attr(el, "totalsRowCount"), 0),
                     table_id=_int(attr(el, "id"), 0),
+                    columns=tuple(attr(c, "name") for c in el.iter() if local(c.tag) == "tableColumn"),
                 ))
         return out
 

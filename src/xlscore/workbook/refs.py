@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["CellRef", "column_index", "column_letter", "quote_sheet"]
+__all__ = ["CellRef", "column_index", "column_letter", "corners", "quote_sheet"]
 
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -62,3 +62,16 @@ class CellRef:
 
     def __str__(self) -> str:
         return f"{self.sheet}!{self.address}"
+
+
+_RANGE = re.compile(r"^([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)$")
+
+
+def corners(ref: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """``A1:Q101`` -> ((1, 1), (101, 17)): 1-based (row, column) of the first and last cell;
+    ValueError if ``ref`` is not such a range."""
+    match = _RANGE.match(ref.replace("$", "").strip().upper())
+    if match is None:
+        raise ValueError(ref)
+    c1, r1, c2, r2 = match.groups()
+    return (int(r1), column_index(c1)), (int(r2), column_index(c2))

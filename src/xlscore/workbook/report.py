@@ -42,6 +42,10 @@ def excel_serial(values: npt.NDArray[np.datetime64]) -> npt.NDArray[np.float64]:
 
 
 def _values(series: pd.Series) -> Sequence[CellValue]:
+    """A result column's cells: numbers stay one float64 array (NaN = blank), anything else Python values."""
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+        numbers: Sequence[CellValue] = series.to_numpy(dtype=np.float64, na_value=np.nan)  # type: ignore[assignment]
+        return numbers
     values: list[CellValue] = series.to_numpy(dtype=object).tolist()
     return values
 

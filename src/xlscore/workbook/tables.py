@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import re
 from collections.abc import Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -23,13 +22,13 @@ import numpy as np
 from xlscore.errors import WorkbookError
 from xlscore.workbook.arrow_tables import ArrowColumn, load_arrow_table
 from xlscore.workbook.layout import header_key
+from xlscore.workbook.memory import release_freed_memory
 from xlscore.workbook.package import TableEntry
-from xlscore.workbook.refs import CellRef, column_index
+from xlscore.workbook.refs import CellRef, corners
 
 __all__ = ["ColumnarRows", "RawTable", "TableSource", "is_blank"]
 
 # Types of values taken as calamine gives them (once its blank cell "" is made None).
-_RANGE = re.compile(r"^([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)$")
 _KEPT_TYPES = frozenset({str, float, int, bool, datetime, date, type(None)})
 
 
@@ -250,19 +249,14 @@ class TableSource:
     def _fast_table(self, real: str) -> RawTable | None:
         """The table as Arrow columns, or None when only the cell-by-cell reader is exact for it."""
         entry = self._entries.get(real.casefold())
-        if self._fast is None or entry is None or entry.header_row_count != 1:
-            return None
-        try:
-            (top, left), (bottom, right) = _corners(entry.ref)
-        except ValueError:
-            return None
-        rows = bottom - top - entry.totals_row_count
-        if rows < 1:
+        if self._fast is None or entry is None:
             return None
         with _collector_paused():
-            loaded = load_arrow_table(self._fast, real, right - left + 1, rows)
+            loaded = load_arrow_table(self._fast, entry)
+        release_freed_memory()
         if loaded is None:
             return None
+        (top, left), _ = corners(entry.ref)
         headers, columns = loaded
         return RawTable(real, entry.sheet, top, left, headers, ColumnarRows(columns))
 
@@ -366,12 +360,3 @@ def _fastexcel_reader(path: Path) -> Any:
         return fastexcel.read_excel(str(path))
     except Exception:
         return None
-
-
-def _corners(ref: str) -> tuple[tuple[int, int], tuple[int, int]]:
-    """``A1:Q101`` -> ((1, 1), (101, 17)), 1-based (row, column); ValueError if not a range."""
-    match = _RANGE.match(ref.replace("$", "").strip())
-    if match is None:
-        raise ValueError(ref)
-    c1, r1, c2, r2 = match.groups()
-    return (int(r1), column_index(c1)), (int(r2), column_index(c2))
