@@ -34,6 +34,7 @@ PYTHON = sys.executable
 _SCRIPT = Path(sys.executable).with_name("xlscore")
 XLSCORE = [str(_SCRIPT)] if _SCRIPT.exists() else [PYTHON, "-m", "xlscore.cli"]
 MAX_CUSTOMERS = 1_048_575  # Excel's 1,048,576 rows, less the header
+MILLION = 1_000_000
 NAIVE_CAP = 20_000
 LIVE_CUSTOMERS = 10_000
 ENGINE_CUSTOMERS = 1_000_000
@@ -101,7 +102,7 @@ def engine_row(report: Report, customers: int) -> Row:
     return row
 
 
-def retier_rows(report: Report, work: Path, customers: int, naive_customers: int, repeat: int) -> Row:
+def retier_rows(report: Report, work: Path, customers: int, naive_customers: int, repeat: int) -> tuple[Row, Run]:
     row = Row(f"`xlscore retier` of a {customers:,}-customer .xlsx, end to end, as a process",
               "≤ 2× the floor; ≥ 5× faster than the naive script")
     sizes = sorted({customers, naive_customers})
@@ -130,6 +131,62 @@ def retier_rows(report: Report, work: Path, customers: int, naive_customers: int
                     f"{xlscore.cpu_seconds:.2f} / {floor_run.cpu_seconds:.2f} / {naive.cpu_seconds:.1f} s → "
                     f"{cpu_to_floor:.2f}× the floor, {cpu_speedup:.0f}× faster than naive")
     row.verdict = verdict(to_floor <= 2 and speedup >= 5)
+    return row, xlscore
+
+
+def million_row(report: Report, work: Path, customers: int) -> Row:
+    """The round-2 goal at a million customers: time and peak memory against the floor, one run each."""
+    row = Row(f"`xlscore retier` of {customers:,} customers, end to end, as a process",
+              "≤ 0.15× the floor, ≤ 1.5 GB peak RSS")
+    book, out = work / f"book-{customers}.xlsx", work / f"out-{customers}.xlsx"
+    report.generate(book, customers)
+    out.unlink(missing_ok=True)
+    ours = report.measure(f"xlscore retier {customers:,}", [*XLSCORE, "retier", str(book), "-o", str(out), "--quiet"])
+    width = str(scoring_width(out))
+    out.unlink()
+    floor = report.measure(f"floor {customers:,}", [PYTHON, str(HERE / "floor.py"), str(book), str(out),
+                                                     "--columns", width])
+    readers = run([PYTHON, str(HERE / "bench_readers.py"), str(book)])
+    report.runs.append(("bench_readers.py", readers))
+    report.outputs.append((f"bench_readers.py (the {customers:,}-customer book)", readers.stdout.strip()
+                           or readers.stderr.strip()))
+    book.unlink()
+    out.unlink(missing_ok=True)
+    ratio, cpu_ratio = ours.seconds / floor.seconds, ours.cpu_seconds / floor.cpu_seconds
+    row.measured = (f"xlscore {ours.seconds:.1f} s ({ours.cpu_seconds:.1f} s CPU, {ours.peak_mb:,.0f} MB peak), "
+                    f"floor {floor.seconds:.1f} s ({floor.cpu_seconds:.1f} s CPU, {floor.peak_mb:,.0f} MB) → "
+                    f"**{ratio:.3f}× the floor** ({cpu_ratio:.3f}× in CPU time)")
+    row.verdict = verdict(ratio <= 0.15 and ours.peak_mb <= 1536)
+    return row
+
+
+def hundred_thousand_row(report: Report, run_100k: Run, customers: int) -> Row:
+    row = Row(f"`xlscore retier` of {customers:,} customers", "≤ 1.5 s on this machine class, ≤ 400 MB")
+    row.measured = (f"{run_100k.seconds:.2f} s ({run_100k.cpu_seconds:.2f} s CPU), {run_100k.peak_mb:,.0f} MB peak "
+                    "(fastest of the runs above)")
+    row.verdict = verdict(run_100k.seconds <= 1.5 and run_100k.peak_mb <= 400)
+    return row
+
+
+def live_row(report: Report, work: Path, customers: int, repeat: int) -> Row:
+    """``--live`` against the values run on the same book: file size, wall time, peak memory."""
+    row = Row(f"`xlscore retier --live` at {customers:,} customers",
+              "file ≤ 3× the values-mode file, wall ≤ 2× the values run, ≤ 1 GB")
+    book = work / f"book-{customers}.xlsx"
+    if not book.exists():
+        report.generate(book, customers)
+    values_out, live_out = work / f"values-{customers}.xlsx", work / f"live-{customers}.xlsx"
+    values = report.fastest(f"values {customers:,}", [*XLSCORE, "retier", str(book), "-o", str(values_out),
+                                                       "--quiet"], repeat, values_out)
+    live = report.fastest(f"--live {customers:,}", [*XLSCORE, "retier", str(book), "-o", str(live_out), "--live",
+                                                     "--quiet"], repeat, live_out)
+    size_ratio = live_out.stat().st_size / values_out.stat().st_size
+    time_ratio = live.seconds / values.seconds
+    row.measured = (f"values {values_out.stat().st_size / 1e6:.1f} MB in {values.seconds:.2f} s "
+                    f"({values.peak_mb:,.0f} MB peak); live {live_out.stat().st_size / 1e6:.1f} MB in "
+                    f"{live.seconds:.2f} s ({live.peak_mb:,.0f} MB peak) → **file {size_ratio:.2f}×, wall "
+                    f"{time_ratio:.2f}×** ({live.cpu_seconds / values.cpu_seconds:.2f}× in CPU time)")
+    row.verdict = verdict(size_ratio <= 3 and time_ratio <= 2 and live.peak_mb <= 1024)
     return row
 
 
@@ -249,7 +306,15 @@ def main(argv: list[str] | None = None) -> int:
     naive_customers = min(args.customers, NAIVE_CAP) if args.quick else args.customers
     try:
         report.rows.append(engine_row(report, args.engine_customers))
-        report.rows.append(retier_rows(report, work, args.customers, naive_customers, args.repeat))
+        compared, fastest = retier_rows(report, work, args.customers, naive_customers, args.repeat)
+        report.rows += [compared, hundred_thousand_row(report, fastest, args.customers)]
+        report.rows.append(live_row(report, work, args.customers, min(args.repeat, 2)))
+        if args.quick:
+            report.rows.append(Row(f"`xlscore retier` of {MILLION:,} customers", "≤ 0.15× the floor, ≤ 1.5 GB",
+                                   "not run (--quick)", "skipped"))
+            report.skipped.append(f"the {MILLION:,}-customer re-tier and its floor (--quick)")
+        else:
+            report.rows.append(million_row(report, work, MILLION))
         if args.quick:
             report.rows.append(Row(f"`xlscore retier` at Excel's limit ({MAX_CUSTOMERS + 1:,} rows)",
                                    "completes, < 4 GB peak, progress shown", "not run (--quick)", "skipped"))
