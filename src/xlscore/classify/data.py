@@ -74,7 +74,7 @@ class CustomerData:
     def __init__(self, book: Book, result: pd.DataFrame) -> None:
         self.book = book
         self.result = result
-        self.rows: list[int] = [int(i) for i in result.index]  # data rows of tblCustomers
+        self.rows: list[int] = result.index.to_numpy(dtype=np.int64).tolist()  # data rows of tblCustomers
         self._row_index = np.array(self.rows, dtype=np.intp)
         self.table = book.columns.table if book.columns is not None else None
         self._computed: dict[str, Operand] = {}

@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 from typing import IO, NamedTuple
 
+import numpy as np
+
 from xlscore.workbook.xmltext import EXCEL_ERRORS
 
 __all__ = ["BLANK_WORDS", "BLANK_WORD_TEXT", "Extent", "describe_non_zip", "scan_extent", "scan_prolog"]
@@ -153,6 +155,37 @@ class Extent(NamedTuple):
     blank_word: bool  # a text cell of its own (inline, or a formula's result) holds one of BLANK_WORDS
 
 
+def _maybe_far(data: bytes) -> bool:
+    """Whether some ``r="..."`` in ``data`` could name a column past GH or a row of 7+ digits.
+
+    Vectorised over the bytes (a sheet part can be ~1 GB); only a chunk where this says yes
+    is searched with the exact patterns."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    if len(arr) < 4:
+        return False
+    starts = np.flatnonzero((arr[:-3] == 0x72) & (arr[1:-2] == 0x3D) & (arr[2:-1] == 0x22)) + 3  # after r="
+    if not len(starts):
+        return False
+    padded = np.concatenate([arr, np.zeros(16, dtype=np.uint8)])
+
+    def at(k: int) -> np.ndarray:
+        return padded[starts + k]
+
+    def letter(x: np.ndarray) -> np.ndarray:
+        return ((x >= 0x41) & (x <= 0x5A)) | ((x >= 0x61) & (x <= 0x7A))
+
+    c0, c1, c2 = at(0), at(1), at(2)
+    two, three = letter(c0) & letter(c1), letter(c0) & letter(c1) & letter(c2)
+    if (three | (two & ((c0 | 0x20) >= ord("g")))).any():  # 3 letters, or 2 from GA on (GI+ is past GH)
+        return True
+    first_digit = letter(c0).astype(np.int64) + two + three
+    run = np.ones(len(starts), dtype=bool)
+    for k in range(7):
+        digit = padded[starts + first_digit + k]
+        run &= (digit >= 0x30) & (digit <= 0x39)
+    return bool(run.any())
+
+
 def _last_cell_row(data: bytes, cell_tag: bytes, row_tag: bytes) -> int:
     """The row of the last cell in ``data`` (0 if none): rows that hold no cell (formatting
     only) do not count, as a grid reader does not fill them."""
@@ -189,17 +222,18 @@ def scan_extent(stream: IO[bytes]) -> Extent:
             blank_word = BLANK_WORD_TEXT.search(data) is not None
         if not blank_word and b't="str"' in data:
             blank_word = _BLANK_WORD_RESULT.search(data) is not None
-        big = _BIG_NUMBER.findall(data)
-        if big:
-            last_row = max(last_row, *map(int, big))
         last_row = max(last_row, _last_cell_row(data, cell_tag, row_tag))
-        wide = set(_WIDE_CELL.findall(data))
-        if wide:
-            letters, row = max(wide, key=lambda m: (len(m[0]), m[0]))
-            col = _col_index(letters)
-            if col > last_col:
-                last_col, far = col, f"{letters.decode()}{int(row)}"
-            last_row = max(last_row, *(int(r) for _, r in wide))
+        if _maybe_far(data):  # rare: look exactly
+            big = _BIG_NUMBER.findall(data)
+            if big:
+                last_row = max(last_row, *map(int, big))
+            wide = set(_WIDE_CELL.findall(data))
+            if wide:
+                letters, row = max(wide, key=lambda m: (len(m[0]), m[0]))
+                col = _col_index(letters)
+                if col > last_col:
+                    last_col, far = col, f"{letters.decode()}{int(row)}"
+                last_row = max(last_row, *(int(r) for _, r in wide))
         cut = data.rfind(b"<")
         tail = data[cut:] if cut >= 0 and len(data) - cut < 256 else b""
         chunk = stream.read(_CHUNK)
