@@ -166,7 +166,13 @@ def _encode_text(arr: pa.Array, cell_name: CellName, cached: bool) -> Encoded:
     role: np.ndarray | int = TEXT
     if pc.any(risky).as_py():
         role = np.where(np.asarray(pc.fill_null(risky, False)), QUOTED, TEXT).astype(np.int8)
-    return Encoded(text, ' t="inlineStr"', '<is><t xml:space="preserve">', "</t></is>", role)
+    # Spaces at either end of a text are kept only when the element says so; most text has
+    # none, and leaving the attribute out saves a fifth of a text-heavy sheet's bytes.
+    edged = pc.not_equal(pc.utf8_trim_whitespace(arr), arr)
+    opening: Piece = "<is><t>"
+    if pc.any(edged).as_py():
+        opening = pc.if_else(pc.fill_null(edged, False), '<is><t xml:space="preserve">', "<is><t>")
+    return Encoded(text, ' t="inlineStr"', opening, "</t></is>", role)
 
 
 def _check_lengths(arr: pa.Array, lengths: np.ndarray, cell_name: CellName) -> None:
