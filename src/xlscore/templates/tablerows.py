@@ -11,6 +11,7 @@ else of the book is copied as openpyxl saved it; the tables' ranges grow to thei
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -67,6 +68,7 @@ def save_with_rows(wb: Workbook, path: Path, tables: Sequence[TableRows],
     wb.save(path)  # the book as built: small, each big table still empty
     with temp_file_for(path) as temp:
         _write_book(path, temp, tables, progress)
+        shutil.copymode(path, temp)  # the book's usual permissions, not a temporary file's
         temp.replace(path)  # once the book is closed (Windows cannot replace an open file)
 
 
