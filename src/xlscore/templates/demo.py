@@ -13,6 +13,7 @@ sheets (:mod:`xlscore.templates.tablerows`): a million customers take seconds, n
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from xlscore.templates.demo_orders import DemoOrders, demo_orders
 from xlscore.templates.tablerows import DATE_FORMAT, TableRows, save_with_rows
 from xlscore.value.columns import ORDERS_TABLE
 from xlscore.value.template import fill_orders
-from xlscore.workbook.layout import TABLES, Lang
+from xlscore.workbook.layout import TABLES, Lang, header
 
 __all__ = ["DEMO_AS_OF", "DemoCustomers", "demo_customers", "demo_rows", "demo_workbook", "write_demo_book"]
 
@@ -43,18 +44,17 @@ _NAMES = ("Northwind", "Contoso", "Fabrikam", "Tailspin", "Litware", "Adatum", "
 _KINDS = ("Trading", "Retail", "Foods", "Logistics", "Industries", "Pharma", "Systems", "Motors")
 _NAMES_ZH = ("华东", "华南", "北方", "西部", "长江", "东海", "天成", "中联", "恒信", "瑞丰", "远大", "嘉禾")
 _KINDS_ZH = ("贸易", "零售", "食品", "物流", "实业", "医药", "科技", "汽车")
-_DATE_COLUMNS = frozenset({12, 13})  # Last contact, Last purchase (in customer_headers order)
 
 
+@dataclass(frozen=True)
 class DemoCustomers:
     """The demo's customers, one array per tblCustomers column (template order).
 
     Numbers are float arrays (NaN = blank), dates ``datetime64[D]`` (NaT = blank), texts
-    pyarrow string arrays (null = blank).
+    pyarrow string arrays (null = blank; dictionary-encoded where a few values repeat).
     """
 
-    def __init__(self, columns: list[np.ndarray | pa.Array]) -> None:
-        self.columns = columns
+    columns: list[np.ndarray | pa.Array]
 
     def __len__(self) -> int:
         return len(self.columns[0])
@@ -65,8 +65,13 @@ class DemoCustomers:
 
     @property
     def sales(self) -> np.ndarray:
-        sales: np.ndarray = self.columns[4]
+        sales: np.ndarray = self.columns[4]  # the first measure: Sales last year (k)
         return sales
+
+    def date_columns(self, lang: Lang) -> frozenset[int]:
+        """Positions of Last contact and Last purchase."""
+        headers = customer_headers(content(lang), lang)
+        return frozenset({headers.index(header("last_contact", lang)), headers.index(content(lang).extra_columns[0])})
 
     def rows(self) -> list[list[Any]]:
         """Row by row, as Python values (None = blank; whole numbers as int, dates as date)."""
@@ -107,8 +112,10 @@ def demo_customers(n: int, seed: int, lang: Lang = "en", as_of: date = DEMO_AS_O
     owners = _OWNERS if lang == "en" else _OWNERS_ZH
     owner = _repeated(owners, rng.integers(0, len(owners), n))
     ids = pc.binary_join_element_wise("C", pc.utf8_lpad(pa.array(np.arange(1, n + 1)).cast(pa.string()), 5, "0"), "")
-    return DemoCustomers([ids, _names(n, lang), owner, profile, *measures, relationship, approved, contact,
-                          purchase, orders, referrals, service_cost])
+    customers = DemoCustomers([ids, _names(n, lang), owner, profile, *measures, relationship, approved, contact,
+                               purchase, orders, referrals, service_cost])
+    assert len(customers.columns) == len(customer_headers(c, lang)), "the demo draws every template column"
+    return customers
 
 
 def _repeated(texts: tuple[str, ...], index: np.ndarray, blank: np.ndarray | None = None) -> pa.DictionaryArray:
@@ -153,7 +160,7 @@ def demo_workbook(n: int, seed: int, lang: Lang = "en", as_of: date = DEMO_AS_OF
     ws = wb[TABLES["customers"].sheet(lang)]
     headers = customer_headers(content(lang), lang)
     fill_table(ws, ws.tables[TABLES["customers"].table], headers, customers.rows())
-    for col in _DATE_COLUMNS:
+    for col in customers.date_columns(lang):
         for row in ws.iter_rows(min_row=2, min_col=col + 1, max_col=col + 1):
             row[0].number_format = DATE_FORMAT
     orders = demo_orders(customers.sales, seed, as_of)
@@ -190,7 +197,7 @@ def write_demo_book(path: Path, n: int = 300, seed: int = 7, lang: Lang = "en",
     progress.advance(n // 2)
     orders = _order_rows(customers, demo_orders(customers.sales, seed, as_of))
     progress.advance(n - n // 2)
-    tables = [TableRows(TABLES["customers"].table, customers.columns, _DATE_COLUMNS), orders]
+    tables = [TableRows(TABLES["customers"].table, customers.columns, customers.date_columns(lang)), orders]
     progress.stage(f"saving the demo book ({n:,} customers, {orders.n_rows:,} orders)",
                    total=sum(t.n_rows for t in tables))
     save_with_rows(_template(lang, as_of), path, tables, progress.advance)
