@@ -91,6 +91,7 @@ def _core_commands(sub: Any) -> None:
                    "book pins it as its As of date, so a seed and a date give the same book on any day "
                    "(default today)")
     p.add_argument("--force", action="store_true", help="replace an existing OUTPUT (it is kept as OUTPUT.bak1)")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors (no progress line, no summary)")
     p.add_argument("--json", action="store_true", help="print a machine-readable summary (no progress line)")
     p.set_defaults(func=_lazy("xlscore.commands", "cmd_demo"))
 

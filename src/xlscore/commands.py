@@ -238,8 +238,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     as_of = resolve_as_of(args.as_of)
     raw = args.output.with_name(f".{args.output.name}.demo-input.xlsx")
     try:
-        # A progress line on stderr when it is a terminal (a big demo takes minutes); none with --json.
-        with Progress(sys.stderr, enabled=False if args.json else None) as progress:
+        # A progress line on stderr when it is a terminal; none with --quiet / --json.
+        with Progress(sys.stderr, enabled=False if args.quiet or args.json else None) as progress:
             write_demo_book(raw, args.customers, args.seed, args.lang, progress, as_of=as_of.day)
             report = retier(raw, args.output, force=True, as_of=as_of.day, progress=progress)
     except OSError as exc:  # a full disk while saving the input book
@@ -249,6 +249,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.json:
         emit({**_report_json(report), "as_of": as_of.as_json(), "lang": report.lang, "seed": args.seed,
               "with_blanks": report.blanks})
+        return 0
+    if args.quiet:
         return 0
     print(summary_text(report.summary, report.lang))
     if report.blanks:  # why the template's If missing is zero: a gap never lifts a customer

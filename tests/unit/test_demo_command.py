@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
 
 from xlscore.cli import main
 
@@ -51,16 +52,36 @@ class _Terminal:
         return True
 
 
-def test_a_long_demo_shows_its_progress_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_big_demo_shows_its_stages_and_retiers_without_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
     terminal = _Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
-    assert main(["demo", "-o", str(tmp_path / "big.xlsx"), "--customers", "3000"]) == 0
-    for stage in ("making 3,000 demo customers", "[###", "saving the demo book (3,000 customers)",
-                  "checking and scoring 3,000 customers", "writing big.xlsx"):
-        assert stage in terminal.text, stage
+    out = tmp_path / "big.xlsx"
+    assert main(["demo", "-o", str(out), "--customers", "30000", "--as-of", "2026-11-01"]) == 0
+    lines = [line for line in terminal.text.split("\r\x1b[K") if line]
+    stages = [line.split(" [")[0].split("...")[0] for line in lines]
+    made, saved = "making 30,000 demo customers", "saving the demo book (30,000 customers, "
+    assert stages[0] == made
+    assert any(stage.startswith(saved) for stage in stages)
+    for later in ("reading .big.xlsx.demo-input.xlsx", "checking and scoring 30,000 customers",
+                  "building the sheets of 30,000 customers", "writing big.xlsx"):
+        assert later in stages, later
+    saving = next(line for line in lines if line.startswith(saved))
+    assert "/" in saving and "%" in saving  # a bar with a count: the rows are many
     assert terminal.text.endswith("\r\x1b[K")  # the line is cleared before the summary
-    assert "3,000 customers" in capsys.readouterr().out
+    assert "30,000 customers (30,000 scored)" in capsys.readouterr().out  # a re-tier with an error exits 1
+    issues = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Issues").to_python()
+    assert issues[0][0] == "Severity" and all(row[0] != "error" for row in issues[1:])
+
+
+def test_demo_quiet_prints_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert main(["demo", "-o", str(tmp_path / "q.xlsx"), "--customers", "50", "--quiet"]) == 0
+    assert terminal.text == ""
+    assert capsys.readouterr().out == ""
+    assert (tmp_path / "q.xlsx").exists()
 
 
 def test_demo_json_prints_no_progress(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -1,12 +1,9 @@
-"""The Orders sheet of the template (an empty tblOrders) and the demo book's order log."""
+"""The Orders sheet of the template (an empty tblOrders), and filling it in a book openpyxl builds."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, timedelta
 from typing import Any
 
-import numpy as np
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -15,7 +12,7 @@ from xlscore.templates.build import fill_table
 from xlscore.value.columns import ORDERS_SHEETS, ORDERS_TABLE
 from xlscore.workbook.layout import Lang
 
-__all__ = ["add_orders_sheet", "demo_orders", "fill_orders"]
+__all__ = ["add_orders_sheet", "fill_orders"]
 
 _HEADERS = {"en": ("Customer ID", "Order date", "Amount"), "zh": ("客户编号", "订单日期", "金额")}
 _ROWS = 5000  # rows the date check covers
@@ -41,30 +38,6 @@ def add_orders_sheet(wb: Workbook, lang: Lang) -> None:
                            promptTitle="xlscore", prompt=prompt)
     check.add(f"B2:B{_ROWS}")
     ws.add_data_validation(check)
-
-
-def demo_orders(customers: Sequence[tuple[str, float | None]], seed: int, today: date) -> list[list[Any]]:
-    """Two years of order lines up to ``today`` drawn from the BG/NBD and Gamma-Gamma processes.
-
-    ``customers`` are (Customer ID, yearly sales in thousands or None): bigger customers buy more often.
-    Every customer bought first in the first 300 days; some have dropped out since.
-    """
-    rng = np.random.default_rng(seed)
-    start = today - timedelta(days=728)
-    rows: list[list[Any]] = []
-    for cid, sales in customers:
-        size = float(sales) if sales else 50.0
-        rate = float(np.clip(size / 300.0, 0.03, 1.2) * rng.gamma(2.0, 0.5))  # purchases a week while active
-        drop = float(rng.beta(1.0, 10.0))
-        nu = float(rng.gamma(4.0, 1 / 400.0))  # spend per order: Gamma(6, ν), about 800 on average
-        day = int(rng.integers(0, 300))
-        while day <= 728:
-            rows.append([cid, start + timedelta(days=day), round(float(rng.gamma(6.0, 1 / nu)), 2)])
-            if len(rows) > 1 and rows[-2][0] == cid and rng.random() < drop:
-                break
-            day += 1 + int(rng.exponential(7.0 / rate))
-    rows.sort(key=lambda r: (r[1], r[0]))
-    return rows
 
 
 def fill_orders(wb: Workbook, lang: Lang, rows: list[list[Any]]) -> None:
