@@ -15,8 +15,8 @@ from xlscore.issues import IssueList, ModelError
 from xlscore.progress import Progress
 from xlscore.workbook.formulas import live_sheets
 from xlscore.workbook.layout import Lang
-from xlscore.workbook.memory import release_freed_memory
 from xlscore.workbook.live_model import LIVE_MODEL_SHEET
+from xlscore.workbook.memory import release_freed_memory
 from xlscore.workbook.reader import Book, read_book
 from xlscore.workbook.report import issues_sheet, pyramid_sheet, scoring_sheet, tier_summary
 from xlscore.workbook.sheetdata import OutputSheet
