@@ -153,3 +153,26 @@ def test_shipped_mapping_covers_every_code_once_by_recency_and_frequency(lang: L
 
 def test_segment_dataclass_defaults_to_any_score() -> None:
     assert Segment("All").fits(1, 5, 3)
+
+
+def test_quintiles_count_smaller_and_larger_values_like_a_binary_search() -> None:
+    """The one-sort tie rule equals the definition: a binary search of each value in the sorted population."""
+    import numpy as np
+
+    from xlscore.classify.rfm import quintile_scores
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = int(rng.integers(1, 50))
+        values = rng.integers(0, 6, n).astype(float)
+        values[rng.random(n) < 0.15] = np.nan
+        population = rng.random(n) < 0.8
+        ranked = np.sort(values[population])
+        for higher_is_better in (True, False):
+            expected = np.zeros(n, dtype=np.int64)
+            if len(ranked):
+                side = "left" if higher_is_better else "right"
+                found = np.searchsorted(ranked, values[population], side=side)
+                worse = found if higher_is_better else len(ranked) - found
+                expected[population] = 1 + (5 * worse) // len(ranked)
+            assert quintile_scores(values, population, higher_is_better).tolist() == expected.tolist()

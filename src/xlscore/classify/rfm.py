@@ -40,17 +40,31 @@ _ITEM = re.compile(r"^\s*([1-5])\s*(?:[-–~]\s*([1-5])\s*)?$")
 
 def quintile_scores(values: FloatArray, population: npt.NDArray[np.bool_], higher_is_better: bool) -> IntArray:
     """1–5 per customer of ``population`` (0 elsewhere), by the tie rule of this module."""
-    ranked = np.sort(values[population])
-    n = len(ranked)
+    members = values[population]
+    n = len(members)
     scores: IntArray = np.zeros(len(values), dtype=np.int64)
     if n == 0:
         return scores
-    if higher_is_better:
-        worse = np.searchsorted(ranked, values[population], side="left")
-    else:
-        worse = n - np.searchsorted(ranked, values[population], side="right")
-    scores[population] = 1 + (5 * worse.astype(np.int64)) // n
+    below, above = _ties_apart(members)
+    worse = below if higher_is_better else above
+    scores[population] = 1 + (5 * worse) // n
     return scores
+
+
+def _ties_apart(values: FloatArray) -> tuple[IntArray, IntArray]:
+    """Per value: how many values are smaller, and how many larger (NaN counts as the largest,
+    equal to other NaNs), from one sort: a binary search per value costs a cache miss each."""
+    order = np.argsort(values, kind="stable")
+    ranked = values[order]
+    same = (ranked[1:] == ranked[:-1]) | (np.isnan(ranked[1:]) & np.isnan(ranked[:-1]))
+    starts = np.flatnonzero(np.concatenate([[True], ~same]))  # first position of each run of equal values
+    run = np.cumsum(np.concatenate([[True], ~same])) - 1
+    ends = np.append(starts[1:], len(values))  # one past the last position of each run
+    below: IntArray = np.empty(len(values), dtype=np.int64)
+    above: IntArray = np.empty(len(values), dtype=np.int64)
+    below[order] = starts[run]
+    above[order] = len(values) - ends[run]
+    return below, above
 
 
 def rfm_codes(r: IntArray, f: IntArray, m: IntArray) -> ObjArray:

@@ -129,7 +129,9 @@ def _rows_below(source: TableReader, tables: dict[str, RawTable | None], issues:
     if rows_below is None:
         return {}
     resized: dict[str, int] = {}
-    optional = {name: source.table(name) for name in OPTIONAL_INPUT_TABLES if source.has(name)}
+    ends_sheet = getattr(source, "nothing_below", None)
+    optional = {name: source.table(name) for name in OPTIONAL_INPUT_TABLES
+                if source.has(name) and not (ends_sheet is not None and ends_sheet(name))}
     for key, table in [*tables.items(), *optional.items()]:
         if table is None:
             continue

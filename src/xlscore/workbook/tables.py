@@ -203,7 +203,8 @@ class TableSource:
         cell by cell."""
         self.path = path
         self._last_rows = dict(last_rows or {})
-        self._entries = {t.name.casefold(): t for t in tables if t.sheet in fast_sheets}
+        self._where = {t.name.casefold(): t for t in tables}
+        self._entries = {key: t for key, t in self._where.items() if t.sheet in fast_sheets}
         self._calamine_book: Any = None
         self._fast: Any = _fastexcel_reader(path) if self._entries else None
         try:
@@ -276,6 +277,17 @@ class TableSource:
                 raise WorkbookError(f"{self.path.name}: cannot read table {real} ({exc})") from exc
             columns = _columns(rows, len(headers))
         return RawTable(real, table.sheet, start_row, start_col + 1, headers, columns)
+
+    def nothing_below(self, name: str) -> bool:
+        """Whether the sheet is known to end with table ``name`` (so it need not be read to look below it)."""
+        entry = self._where.get(name.casefold())
+        if entry is None:
+            return False
+        try:
+            _, (bottom, _) = corners(entry.ref)
+        except ValueError:
+            return False
+        return 0 < self._last_rows.get(entry.sheet, 0) <= bottom
 
     def rows_below(self, table: RawTable) -> list[list[Any]]:
         """Rows holding something right under ``table``, in its columns, up to the first empty row."""
