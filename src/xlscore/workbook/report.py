@@ -128,8 +128,12 @@ def tier_summary(model: Model, result: pd.DataFrame) -> pd.DataFrame:
     their score) get a last row, ``(no tier)``, so that the counts add up to the customers
     scored.
     """
-    scored = result[result["Score"].notna()]
-    total = len(scored)
+    is_scored = result["Score"].notna().to_numpy()
+    scores = pd.Series(result["Score"].to_numpy(dtype=np.float64)[is_scored])
+    total = len(scores)
+    # each scored customer's tier as its position in tblTiers (-1: no tier), found by hashing once
+    tiers = pd.Index(result["Tier"].to_numpy(dtype=object)[is_scored])
+    codes = pd.Index([t.name for t in model.tiers]).get_indexer(tiers)
     rows = []
 
     def row(name: str, members: pd.Series, policy: str, days: float | None) -> dict[str, object]:
@@ -144,10 +148,9 @@ def tier_summary(model: Model, result: pd.DataFrame) -> pd.DataFrame:
             "Follow-up days": days,
         }
 
-    for tier in model.tiers:
-        rows.append(row(tier.name, scored.loc[scored["Tier"] == tier.name, "Score"], tier.policy,
-                        tier.follow_up_days))
-    untiered = scored.loc[~scored["Tier"].isin([t.name for t in model.tiers]), "Score"]
+    for k, tier in enumerate(model.tiers):
+        rows.append(row(tier.name, scores[codes == k], tier.policy, tier.follow_up_days))
+    untiered = scores[codes < 0]
     if len(untiered):
         rows.append(row(NO_TIER, untiered, "", None))
     return pd.DataFrame(rows, columns=["Tier", "Customers", "Share", "Min score", "Average score", "Policy",
