@@ -290,7 +290,7 @@ def _encode_formulas(group: list[Formula], cell_name: CellName) -> Encoded:
     """``<f>`` text plus the cached value's ``<v>``, all as the cell's text."""
     texts = _formula_texts([f.text for f in group], cell_name)
     result = encode_results([f.cached for f in group], cell_name)
-    return Encoded(_join("<f>", texts, "</f>", result.text), result.t, "", "", result.role)
+    return Encoded(_join("<f>", texts, "</f>", result.open, result.text, result.close), result.t, "", "", result.role)
 
 
 def _formula_texts(formulas: list[str], cell_name: CellName) -> pa.Array:
@@ -306,21 +306,19 @@ def _formula_texts(formulas: list[str], cell_name: CellName) -> pa.Array:
 
 def encode_results(values: Sequence[Any] | np.ndarray, cell_name: CellName, *, blank_shows_text: bool = False
                    ) -> Encoded:
-    """Formulas' cached results: ``text`` is the whole ``<v>..</v>`` element, ``t`` and ``role`` what
-    the cell needs. A blank (None, NaN, NaT) has no value, or with ``blank_shows_text`` the
-    empty text a formula shows for ``""``."""
+    """Formulas' cached results: ``open`` + ``text`` + ``close`` make the ``<v>..</v>`` element,
+    ``t`` and ``role`` what the cell needs. A blank (None, NaN, NaT) has no value (empty
+    pieces), or with ``blank_shows_text`` the empty text a formula shows for ``""``."""
     result = encode_values(values, cell_name, cached=True)
-    value = _join(result.open, result.text, result.close)
-    cached_role = np.broadcast_to(np.asarray(result.role, np.int8), len(value))
+    cached_role = np.broadcast_to(np.asarray(result.role, np.int8), len(result.text))
     role = np.where(np.isin(cached_role, (DATE, DATETIME)), cached_role, PLAIN).astype(np.int8)
-    t: Piece = result.t
-    if result.text.null_count:
-        valid = result.text.is_valid()
-        t = pc.if_else(valid, result.t, ' t="str"' if blank_shows_text else "")
-        value = pc.fill_null(value, "<v></v>" if blank_shows_text else "")
-        if blank_shows_text:  # the text "": a plain cell
-            role = np.where(np.asarray(valid), role, PLAIN).astype(np.int8)
-    return Encoded(value, t, "", "", role)
+    if not result.text.null_count:
+        return Encoded(result.text, result.t, result.open, result.close, role)
+    valid = result.text.is_valid()
+    text, t = pc.fill_null(result.text, ""), pc.if_else(valid, result.t, ' t="str"' if blank_shows_text else "")
+    if blank_shows_text:  # the text "": a plain cell
+        return Encoded(text, t, result.open, result.close, np.where(np.asarray(valid), role, PLAIN).astype(np.int8))
+    return Encoded(text, t, pc.if_else(valid, result.open, ""), pc.if_else(valid, result.close, ""), role)
 
 
 def encode_shared(column: FormulaColumn, lo: int, hi: int, si: int, ref: str | None, cell_name: CellName
@@ -329,13 +327,15 @@ def encode_shared(column: FormulaColumn, lo: int, hi: int, si: int, ref: str | N
     first cell of the range ``ref`` (given with the chunk holding it, ``lo`` = 0) carries the
     text, every other cell only the number ``si``. The cached values are encoded in bulk."""
     result = _encode_repeated(column.cached[lo:hi], cell_name)
-    text = _join(f'<f t="shared" si="{si}"/>', result.text)
+    tag = f'<f t="shared" si="{si}"/>'
+    opening: Piece = tag + result.open if isinstance(result.open, str) else _join(tag, result.open)
     if ref is not None:
         # the last row's text is the longest (its row number has the most digits)
-        master = _formula_texts([column.text_at(lo), column.text_at(len(column) - 1)], cell_name)[:1]
-        head = _join(f'<f t="shared" ref="{ref}" si="{si}">', master, "</f>", result.text[:1])
-        text = pa.concat_arrays([head, text[1:]])
-    return Encoded(text, result.t, "", "", result.role)
+        master = _formula_texts([column.text_at(lo), column.text_at(len(column) - 1)], cell_name)[0].as_py()
+        first = result.open if isinstance(result.open, str) else result.open[0].as_py()
+        head = pa.array([f'<f t="shared" ref="{ref}" si="{si}">{master}</f>{first}'], pa.string())
+        opening = pa.concat_arrays([head, as_array(opening, hi - lo)[1:]])
+    return Encoded(result.text, result.t, opening, result.close, result.role)
 
 
 _REPEATABLE = {float, str, type(None)}  # types whose values never compare equal to another type's
@@ -358,7 +358,11 @@ def _encode_repeated(values: Sequence[Any] | np.ndarray, cell_name: CellName) ->
         return cell_name(int(np.argmax(codes == k)))
 
     distinct = encode_results([*uniques, None], first_cell, blank_shows_text=True)
-    take = pa.array(np.where(codes < 0, len(uniques), codes))
-    t = distinct.t if isinstance(distinct.t, str) else distinct.t.take(take)
-    role = distinct.role if isinstance(distinct.role, int) else np.asarray(distinct.role)[take.to_numpy()]
-    return Encoded(distinct.text.take(take), t, "", "", role)
+    take = np.where(codes < 0, len(uniques), codes)
+    role = distinct.role if isinstance(distinct.role, int) else np.asarray(distinct.role)[take]
+    picked = pa.array(take)
+
+    def cells(piece: Piece) -> Piece:
+        return piece if isinstance(piece, str) else piece.take(picked)
+
+    return Encoded(distinct.text.take(picked), cells(distinct.t), cells(distinct.open), cells(distinct.close), role)
