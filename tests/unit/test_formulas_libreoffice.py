@@ -34,7 +34,9 @@ from xlscore.analysis import analyse
 from xlscore.model import Model
 from xlscore.retier import retier
 from xlscore.templates.demo import write_demo_book
+from xlscore.workbook import formulas
 from xlscore.workbook.formulas import TABLE_ROW
+from xlscore.workbook.sheetdata import FormulaColumn
 
 pytestmark = pytest.mark.libreoffice
 
@@ -119,6 +121,11 @@ def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Pa
     write_demo_book(demo, 200, 11, "zh")
     retier(demo, folder / "live_zh.xlsx", as_of=TODAY, live=True)
     books["live_zh"] = (folder / "live_zh.xlsx", engine_on(demo), analyse(demo, TODAY).book.model)
+    with pytest.MonkeyPatch.context() as patch:  # every formula column cached blank: only a recalculation fills it
+        patch.setattr(formulas, "FormulaColumn", lambda text, cached, row: FormulaColumn(text, [None] * len(cached),
+                                                                                           row))
+        retier(demo, folder / "blind_zh.xlsx", as_of=TODAY, live=True)
+    books["blind_zh"] = (folder / "blind_zh.xlsx", engine_on(demo), analyse(demo, TODAY).book.model)
     done = recalculate([path for path, _, _ in books.values()], folder / "recalculated")
     return {name: (out, result, model) for (name, (_, result, model)), out in zip(books.items(), done, strict=True)}
 
@@ -174,3 +181,20 @@ def test_a_chinese_live_book_recalculates_to_the_engine(recalculated: dict[str, 
     rows = read_scoring(path, sheet="评分")
     assert len(rows) == 200
     assert compare("live_zh", rows, result, model) == []
+
+
+def test_shared_formulas_as_written_recalculate_to_the_engine(
+        recalculated: dict[str, tuple[Path, Any, Model]]) -> None:
+    """The book as xlscore writes it (shared formulas, not re-saved by openpyxl), its cached
+    values blanked: LibreOffice reads every row's formula and computes the engine's values."""
+    path, result, model = recalculated["blind_zh"]
+    written = path.parent.parent / "blind_zh.xlsx"
+    assert {r["Score"] for r in read_scoring(written, sheet="评分")} == {None}  # nothing cached to fall back on
+    rows = read_scoring(path, sheet="评分")
+    assert len(rows) == 200
+    assert compare("blind_zh", rows, result, model) == []
+    ws = openpyxl.load_workbook(path)["评分"]
+    last = TABLE_ROW + 200
+    for col in range(2, 14):  # Customer ... Flags: a formula in every row
+        cells = [ws.cell(r, col).value for r in range(TABLE_ROW + 1, last + 1)]
+        assert all(isinstance(v, str) and v.startswith("=") for v in cells), col

@@ -16,14 +16,16 @@ from datetime import date, datetime
 from typing import Any, TypeAlias
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from xlscore.errors import WorkbookError
-from xlscore.workbook.sheetdata import Formula
+from xlscore.workbook.sheetdata import Formula, FormulaColumn
 from xlscore.workbook.xmltext import EXCEL_ERRORS, strip_illegal
 
-__all__ = ["EXCEL_ERRORS", "MAX_CELL_CHARS", "ROLES", "Encoded", "Piece", "as_array", "encode_values", "escape_text"]
+__all__ = ["EXCEL_ERRORS", "MAX_CELL_CHARS", "ROLES", "Encoded", "Piece", "as_array", "encode_results", "encode_shared",
+           "encode_values", "escape_text"]
 
 MAX_CELL_CHARS = 32_767
 MAX_FORMULA_CHARS = 8_192
@@ -311,18 +313,81 @@ def _encode_group(kind: int, group: list[Any], cell_name: CellName, cached: bool
 
 def _encode_formulas(group: list[Formula], cell_name: CellName) -> Encoded:
     """``<f>`` text plus the cached value's ``<v>``, all as the cell's text."""
-    texts = pa.array([f.text[1:] if f.text.startswith("=") else f.text for f in group], pa.string())
+    texts = _formula_texts([f.text for f in group], cell_name)
+    result = encode_results([f.cached for f in group], cell_name)
+    return Encoded(_join("<f>", texts, "</f>", result.open, result.text, result.close), result.t, "", "", result.role)
+
+
+def _formula_texts(formulas: list[str], cell_name: CellName) -> pa.Array:
+    """Formula texts (a leading ``=`` dropped) checked against Excel's length limit and escaped."""
+    texts = pa.array([f[1:] if f.startswith("=") else f for f in formulas], pa.string())
     lengths = np.asarray(pc.utf8_length(texts))
     if lengths.max(initial=0) > MAX_FORMULA_CHARS:
         i = int(np.argmax(lengths))
         raise WorkbookError(f"{cell_name(i)}: a formula of {int(lengths[i]):,} characters is longer than Excel's "
                             f"limit of {MAX_FORMULA_CHARS:,}.")
-    texts = escape_text(texts)
-    result = encode_values([f.cached for f in group], cell_name, cached=True)
-    value = pc.fill_null(_join(result.open, result.text, result.close), "")
-    t: Piece = result.t
-    if result.text.null_count:
-        t = pc.if_else(result.text.is_valid(), result.t, "")
-    cached_role = np.broadcast_to(np.asarray(result.role, np.int8), len(group))
+    return escape_text(texts)
+
+
+def encode_results(values: Sequence[Any] | np.ndarray, cell_name: CellName, *, blank_shows_text: bool = False
+                   ) -> Encoded:
+    """Formulas' cached results: ``open`` + ``text`` + ``close`` make the ``<v>..</v>`` element,
+    ``t`` and ``role`` what the cell needs. A blank (None, NaN, NaT) has no value (empty
+    pieces), or with ``blank_shows_text`` the empty text a formula shows for ``""``."""
+    result = encode_values(values, cell_name, cached=True)
+    cached_role = np.broadcast_to(np.asarray(result.role, np.int8), len(result.text))
     role = np.where(np.isin(cached_role, (DATE, DATETIME)), cached_role, PLAIN).astype(np.int8)
-    return Encoded(_join("<f>", texts, "</f>", value), t, "", "", role)
+    if not result.text.null_count:
+        return Encoded(result.text, result.t, result.open, result.close, role)
+    valid = result.text.is_valid()
+    text, t = pc.fill_null(result.text, ""), pc.if_else(valid, result.t, ' t="str"' if blank_shows_text else "")
+    if blank_shows_text:  # the text "": a plain cell
+        return Encoded(text, t, result.open, result.close, np.where(np.asarray(valid), role, PLAIN).astype(np.int8))
+    return Encoded(text, t, pc.if_else(valid, result.open, ""), pc.if_else(valid, result.close, ""), role)
+
+
+def encode_shared(column: FormulaColumn, lo: int, hi: int, si: int, ref: str | None, cell_name: CellName
+                  ) -> Encoded:
+    """Rows [lo, hi) of a formula filled down, written as Excel writes a shared formula: the
+    first cell of the range ``ref`` (given with the chunk holding it, ``lo`` = 0) carries the
+    text, every other cell only the number ``si``. The cached values are encoded in bulk."""
+    result = _encode_repeated(column.cached[lo:hi], cell_name)
+    tag = f'<f t="shared" si="{si}"/>'
+    opening: Piece = tag + result.open if isinstance(result.open, str) else _join(tag, result.open)
+    if ref is not None:
+        # the last row's text is the longest (its row number has the most digits)
+        master = _formula_texts([column.text_at(lo), column.text_at(len(column) - 1)], cell_name)[0].as_py()
+        first = result.open if isinstance(result.open, str) else result.open[0].as_py()
+        head = pa.array([f'<f t="shared" ref="{ref}" si="{si}">{master}</f>{first}'], pa.string())
+        opening = pa.concat_arrays([head, as_array(opening, hi - lo)[1:]])
+    return Encoded(result.text, result.t, opening, result.close, result.role)
+
+
+_REPEATABLE = {float, str, type(None)}  # types whose values never compare equal to another type's
+
+
+def _encode_repeated(values: Sequence[Any] | np.ndarray, cell_name: CellName) -> Encoded:
+    """:func:`encode_results` showing blanks as ``""``, encoding each distinct value once when
+    a few values repeat (tiers, band points, flag words): the cells take their pieces."""
+    n = len(values)
+    if n < 256 or (isinstance(values, np.ndarray) and values.dtype != object) \
+            or not set(map(type, values)) <= _REPEATABLE or len(set(values[:256])) > 64:
+        return encode_results(values, cell_name, blank_shows_text=True)
+    items = np.asarray(values, dtype=object)
+    codes, uniques = pd.factorize(items)  # NaN and None: -1
+    zero = [k for k, u in enumerate(uniques) if isinstance(u, float) and u == 0]
+    if len(uniques) > n // 16 or (zero and np.signbit(items[codes == zero[0]].astype(np.float64)).any()):
+        return encode_results(values, cell_name, blank_shows_text=True)  # many values, or -0.0 beside 0.0
+
+    def first_cell(k: int) -> str:
+        return cell_name(int(np.argmax(codes == k)))
+
+    distinct = encode_results([*uniques, None], first_cell, blank_shows_text=True)
+    take = np.where(codes < 0, len(uniques), codes)
+    role = distinct.role if isinstance(distinct.role, int) else np.asarray(distinct.role)[take]
+    picked = pa.array(take)
+
+    def cells(piece: Piece) -> Piece:
+        return piece if isinstance(piece, str) else piece.take(picked)
+
+    return Encoded(distinct.text.take(picked), cells(distinct.t), cells(distinct.open), cells(distinct.close), role)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from xlscore.engine import scoring_columns
 from xlscore.errors import WorkbookError
@@ -29,12 +29,12 @@ from xlscore.model import Model
 from xlscore.overrides import override_columns
 from xlscore.workbook.formula_text import structured_column, text, whole_column
 from xlscore.workbook.layout import Lang
-from xlscore.workbook.live_cache import cache_value, cached_columns
+from xlscore.workbook.live_cache import cached_columns
 from xlscore.workbook.live_model import LiveModel, live_model
 from xlscore.workbook.live_pyramid import live_pyramid
-from xlscore.workbook.live_rows import ROW, RowFormulas, value_columns
+from xlscore.workbook.live_rows import RowFormulas, value_columns
 from xlscore.workbook.report import printed, scoring_sheet, scoring_status
-from xlscore.workbook.sheetdata import CellValue, Column, Formula, FreeCell, OutputSheet, OutputTable
+from xlscore.workbook.sheetdata import Column, ColumnValues, Formula, FormulaColumn, FreeCell, OutputSheet, OutputTable
 
 if TYPE_CHECKING:
     from xlscore.analysis import Analysis
@@ -100,15 +100,16 @@ def live_sheets(analysis: Analysis) -> list[OutputSheet]:
                       n_scored=n_scored, n_customers=len(result))
     templates = RowFormulas(model, live, cols, customer_columns, scores).build()
     cached = cached_columns(model, book.customers, result, overrides, first_row=customers_table.top + 1)
-    rows = [str(TABLE_ROW + 1 + i) for i in range(len(result))]
     columns = []
     for key, column in kept:
-        values = _formulas(templates[key], rows, cached.get(key, column.values)) if key in templates else column.values
+        values: ColumnValues = column.values
+        if key in templates:  # one formula filled down the column (a shared formula in the file)
+            values = FormulaColumn(templates[key], cached.get(key, column.values), TABLE_ROW + 1)
         columns.append(Column(column.header, values, column.fmt, column.width))
     for helper in helpers:
         values = cached[helper.key]
         if helper.key in templates:
-            values = _formulas(templates[helper.key], rows, values)
+            values = FormulaColumn(templates[helper.key], values, TABLE_ROW + 1)
         columns.append(Column(helper.header, values, width=0))
     table = OutputTable(values_table.name, columns, row=TABLE_ROW, col=1)
     status = _status(live, table, header_of)
@@ -149,10 +150,6 @@ def _helpers(model: Model, customer_columns: dict[str, str], with_overrides: boo
                         _Helper(f"present:{ind.name}", f"Best points present: {ind.name}")]
     helpers += [_Helper(f"points:{m.name}", f"Points: {m.name}") for m in model.measures]
     return helpers
-
-
-def _formulas(template: str, rows: Sequence[str], cached: Sequence[Any]) -> list[CellValue]:
-    return [Formula(template.replace(ROW, row), cache_value(value)) for row, value in zip(rows, cached, strict=True)]
 
 
 def _status(live: LiveModel, table: OutputTable, header_of: dict[str, str]) -> Formula:

@@ -5,6 +5,9 @@ before any recalculation and readers that do not calculate (openpyxl ``data_only
 them. The helper columns' values follow the same rules as their formulas in
 :mod:`live_rows`: the first band's points or a flag word per measure, the points earned and
 the best points present per banded indicator, the weights counted per customer.
+
+Everything is computed column-wise (numpy arrays, no per-row Python); sums are added in
+the engine's order (measures, indicators), so every value is the engine's to the last bit.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from xlscore.engine import band_points as engine_band_points
@@ -20,83 +24,85 @@ from xlscore.messages import flag
 from xlscore.model import Measure, Model
 from xlscore.workbook.live_rows import value_columns
 
-__all__ = ["band_points", "cache_value", "cached_columns", "earned_and_present", "weights_counted"]
+__all__ = ["band_points", "cached_columns", "earned_and_present", "weights_counted"]
 
-
-def cache_value(value: Any) -> Any:
-    """What the formula shows: ``""`` where the engine has no value (a formula cannot be blank)."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
-        return ""
-    return value
+FloatArray = npt.NDArray[np.float64]
+Cached = Sequence[Any] | np.ndarray  # one value per customer, in result order
 
 
 def cached_columns(model: Model, customers: pd.DataFrame, result: pd.DataFrame,
-            overrides: tuple[list[int], list[str]] | None, first_row: int) -> dict[str, Sequence[Any]]:
+                   overrides: tuple[list[int], list[str]] | None, first_row: int) -> dict[str, Cached]:
     """The engine's value of every formula column and the static helper values, in result order.
 
     ``first_row`` is the sheet row of tblCustomers' first data row: the frame's index counts
-    data rows from 0, so a customer's sheet row is ``first_row + index``.
+    data rows from 0, so a customer's sheet row is ``first_row + index``. Blank results are
+    NaN or None (the formula shows ``""``).
     """
     frame = customers.loc[result.index]
-    positions = (result.index.to_numpy() + first_row).tolist()
+    positions = result.index.to_numpy(dtype=np.int64) + first_row
     profile_number = {p.name: k + 1 for k, p in enumerate(model.profiles)}
-    tier_number = {t.name: k + 1 for k, t in enumerate(model.tiers)}
-    cached: dict[str, Sequence[Any]] = {
+    cached: dict[str, Cached] = {
         "locator": positions,
         "hint": positions,
-        "profile": [profile_number[p] for p in result["Profile"]],
-        "approved": frame["Approved"].astype(bool).tolist(),
-        "tier": [tier_number.get(t, 0) if isinstance(t, str) else 0 for t in result["Tier"]],
+        "profile": result["Profile"].map(profile_number).to_numpy(dtype=np.int64),
+        "approved": frame["Approved"].astype(bool).to_numpy(),
+        "tier": _tier_numbers(model, result["Tier"]),
         "Rank": [int(r) if r == r else None for r in result["Rank"]],
+        "weights": weights_counted(model, result),
     }
-    cached["weights"] = weights_counted(model, result)
     for name in value_columns(model):
-        cached[f"value:{name}"] = frame[name].tolist()
+        cached[f"value:{name}"] = frame[name].to_numpy()
     for measure in model.measures:
         cached[f"points:{measure.name}"] = band_points(measure, frame[measure.name].to_numpy(dtype=np.float64),
                                                         model.lang)
     for ind in model.indicators:
         if ind.method == "banded":
             cached[f"earned:{ind.name}"], cached[f"present:{ind.name}"] = earned_and_present(
-                model.measures_of(ind.name), frame, cached)
+                model.measures_of(ind.name), frame)
     if overrides is not None:
         cached["override"], cached["override flag"] = overrides
-        computed = result["Computed tier"]
-        cached["rule tier"] = [tier_number.get(t, 0) if isinstance(t, str) else 0 for t in computed]
+        cached["rule tier"] = _tier_numbers(model, result["Computed tier"])
     return cached
 
 
-def weights_counted(model: Model, result: pd.DataFrame) -> list[float]:
+def _tier_numbers(model: Model, tiers: pd.Series) -> npt.NDArray[np.int64]:
+    """1-based position of each tier name in tblTiers; 0 for none."""
+    tier_number = {t.name: k + 1 for k, t in enumerate(model.tiers)}
+    numbers: npt.NDArray[np.int64] = np.asarray(tiers.map(tier_number).fillna(0), dtype=np.int64)
+    return numbers
+
+
+def weights_counted(model: Model, result: pd.DataFrame) -> FloatArray:
     """Σ weights of the indicators not left out, added in indicator order like the engine."""
-    profiles = {p.name: p for p in model.profiles}
-    out = []
-    for record in result[["Profile", *(i.name for i in model.indicators)]].itertuples(index=False):
-        weights = profiles[record[0]].weights
-        total = 0.0
-        for ind, score in zip(model.indicators, record[1:], strict=True):
-            if score == score:
-                total += float(weights.get(ind.name, 0.0))
-        out.append(total)
-    return out
+    profile = pd.Categorical(result["Profile"], categories=[p.name for p in model.profiles]).codes
+    if (profile < 0).any():
+        raise KeyError(f"unknown profile {result['Profile'][profile < 0].iloc[0]!r}")
+    total = np.zeros(len(result))
+    for ind in model.indicators:
+        weight = np.array([float(p.weights.get(ind.name, 0.0)) for p in model.profiles])[profile]
+        counted = ~np.isnan(result[ind.name].to_numpy(dtype=np.float64))
+        total += np.where(counted, weight, 0.0)  # x + 0.0 is x: adding nothing for the rest
+    return total
 
 
-def earned_and_present(measures: Sequence[Measure], frame: pd.DataFrame,
-                        cached: dict[str, Sequence[Any]]) -> tuple[list[float], list[float]]:
+def earned_and_present(measures: Sequence[Measure], frame: pd.DataFrame) -> tuple[FloatArray, FloatArray]:
     """Per customer: Σ points of the measures, Σ best points of the present ones (in order)."""
-    earned = [0.0] * len(frame)
-    present = [0.0] * len(frame)
+    earned, present = np.zeros(len(frame)), np.zeros(len(frame))
     for measure in measures:
-        points = cached[f"points:{measure.name}"]
         values = frame[measure.name].to_numpy(dtype=np.float64)
-        for i, (p, v) in enumerate(zip(points, values, strict=True)):
-            earned[i] += p if isinstance(p, float | int) else 0.0
-            present[i] += measure.max_points if v == v else 0.0
+        points, _ = engine_band_points(measure, values)  # 0 where no band holds the value
+        earned += points
+        present += np.where(np.isnan(values), 0.0, float(measure.max_points))
     return earned, present
 
 
-def band_points(measure: Measure, values: np.ndarray, lang: str = "en") -> list[Any]:
+def band_points(measure: Measure, values: np.ndarray, lang: str = "en") -> npt.NDArray[np.object_]:
     """Per customer: the band's points, or the flag word, as the engine finds them."""
-    points, matched = engine_band_points(measure, values.astype(np.float64))
+    values = values.astype(np.float64)
+    points, matched = engine_band_points(measure, values)
     missing, no_band = flag("missing", lang, measure.name), flag("no_band", lang, measure.name)
-    return [float(p) if hit else (missing if v != v else no_band)
-            for p, hit, v in zip(points.tolist(), matched.tolist(), values.tolist(), strict=True)]
+    out = points.astype(object)
+    blank = np.isnan(values)
+    out[~matched & blank] = missing
+    out[~matched & ~blank] = no_band
+    return out

@@ -16,10 +16,9 @@ import pandas as pd
 from xlscore.model import Model
 from xlscore.workbook.formula_text import row_cell
 from xlscore.workbook.layout import Lang
-from xlscore.workbook.live_cache import cache_value
 from xlscore.workbook.live_model import LiveModel
 from xlscore.workbook.report import NO_TIER, pyramid_label, pyramid_sheet, tier_summary
-from xlscore.workbook.sheetdata import Column, Formula, FreeCell, OutputSheet, OutputTable
+from xlscore.workbook.sheetdata import Column, Formula, FreeCell, OutputSheet, OutputTable, shown_value
 
 if TYPE_CHECKING:
     from xlscore.asof import AsOf
@@ -57,7 +56,7 @@ def live_pyramid(model: Model, result: pd.DataFrame, lang: Lang, as_of: AsOf, li
     cached[7] = [pyramid_label(t, c, s) for t, c, s in zip(summary["Tier"], summary["Customers"], summary["Share"],
                                                       strict=True)]
     numbers = [k + 1 if k < len(model.tiers) else 0 for k in range(len(summary))]
-    columns = [Column(column.header, [Formula(template(numbers[i], first + i), cache_value(v))
+    columns = [Column(column.header, [Formula(template(numbers[i], first + i), shown_value(v))
                                       for i, v in enumerate(cells)], column.fmt, column.width)
                for column, template, cells in zip(table.columns, templates, cached, strict=True)]
     caption = _caption(lang, as_of, live, n_scored, model.scheme)

@@ -22,10 +22,9 @@ from xlscore.model import Model
 from xlscore.workbook.formula_text import concat, if_chain, row_cell, sum_of, text, yes_value
 from xlscore.workbook.layout import APPROVED_WORDS
 from xlscore.workbook.live_model import LiveModel
+from xlscore.workbook.sheetdata import ROW  # the placeholder for the sheet row number in a template
 
 __all__ = ["ROW", "RowFormulas", "value_columns"]
-
-ROW = "\x00"  # placeholder for the sheet row number in a template
 
 
 def value_columns(model: Model) -> list[str]:

@@ -7,24 +7,30 @@ knows about XML.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal, overload
 
 import numpy as np
+import pandas as pd
 
 __all__ = [
+    "ROW",
     "BarChart",
     "CellValue",
     "ChartSeries",
     "Column",
     "ColumnFormat",
+    "ColumnValues",
     "Formula",
+    "FormulaColumn",
     "FreeCell",
     "OutputSheet",
     "OutputTable",
     "SeriesChart",
+    "shown_value",
 ]
 
 
@@ -41,9 +47,72 @@ class Formula:
     cached: str | float | int | bool | date | datetime | None = None
 
 
+ROW = "\x00"  # in a FormulaColumn's template: the number of the cell's own row
+
+
+def shown_value(value: Any) -> Any:
+    """What a formula cell shows for a result: ``""`` where there is none (a formula cannot be blank)."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    return value
+
+
+class FormulaColumn(Sequence[Formula]):
+    """One formula filled down a column, as Excel's fill-down (Ctrl+D) makes it.
+
+    ``template`` is the formula text with :data:`ROW` wherever a reference names the cell's
+    own row (``$F\x00``); nothing else in it may change from row to row (whole columns,
+    absolute cells and structured references do not). ``cached`` holds each row's result
+    (None or NaN: the formula shows ``""``); ``row`` is the sheet row of the first value.
+    Indexing gives the cell's :class:`Formula`, slicing a shorter FormulaColumn; the writer
+    stores the column as one shared formula, without a Python object per cell.
+    """
+
+    __slots__ = ("cached", "row", "template")
+
+    def __init__(self, template: str, cached: Sequence[Any] | np.ndarray, row: int) -> None:
+        self.template = template
+        self.cached = cached
+        self.row = row
+
+    def __len__(self) -> int:
+        return len(self.cached)
+
+    def text_at(self, index: int) -> str:
+        """The formula text of the ``index``-th cell (0-based)."""
+        return self.template.replace(ROW, str(self.row + index))
+
+    @overload
+    def __getitem__(self, index: int) -> Formula: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> FormulaColumn: ...
+
+    def __getitem__(self, index: int | slice) -> Formula | FormulaColumn:
+        n = len(self.cached)
+        if isinstance(index, slice):
+            start, stop, step = index.indices(n)
+            if step != 1:
+                raise ValueError("a FormulaColumn slices only with step 1")
+            return FormulaColumn(self.template, self.cached[start:stop], self.row + start)
+        i = operator.index(index)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(index)
+        return Formula(self.text_at(i), shown_value(self.cached[i]))
+
+    def __repr__(self) -> str:
+        return f"FormulaColumn({self.template!r}, {len(self)} rows from row {self.row})"
+
+
 # A value of a cell. ``str`` is always written as text (never as a formula, whatever it
 # starts with); ``float('nan')`` and ``None`` are blank cells.
 CellValue = str | float | int | bool | date | datetime | Formula | None
+
+# The values of a column: a sequence (a FormulaColumn for one formula filled down) or a
+# numpy array of plain values.
+ColumnValues = Sequence[CellValue] | np.ndarray
 
 # general: as is; number2: 0.00; integer: 0; date: the locale's short date; percent1: 0.0%;
 # text: text cell style.
@@ -53,7 +122,7 @@ ColumnFormat = Literal["general", "number2", "integer", "date", "percent1", "tex
 @dataclass(frozen=True)
 class Column:
     header: str
-    values: Sequence[CellValue]
+    values: ColumnValues
     fmt: ColumnFormat = "general"
     width: float | None = None  # in characters; None = fitted to header and a sample of values
     # Hyperlink targets inside the workbook (e.g. "'Bands'!C7"), one per value, None = no link.

@@ -18,7 +18,7 @@ import numpy as np
 
 from xlscore.errors import WorkbookError
 from xlscore.workbook.refs import column_letter
-from xlscore.workbook.sheetdata import CellValue, ColumnFormat, Formula, OutputSheet, OutputTable
+from xlscore.workbook.sheetdata import CellValue, ColumnFormat, Formula, FormulaColumn, OutputSheet, OutputTable
 
 __all__ = [
     "MAX_COLS",
@@ -73,7 +73,7 @@ def as_values(values: Sequence[Any] | Any) -> Sequence[Any] | np.ndarray:
     to_numpy = getattr(values, "to_numpy", None)
     if callable(to_numpy):
         return np.asarray(to_numpy())
-    if isinstance(values, list | tuple | np.ndarray):
+    if isinstance(values, list | tuple | np.ndarray | FormulaColumn):
         return values
     return list(values)
 
@@ -207,7 +207,7 @@ def column_widths(sheet: OutputSheet) -> dict[int, float]:
     return widths
 
 
-def _sample_len(column_values: Sequence[Any], fmt: ColumnFormat) -> int:
+def _sample_len(column_values: Sequence[Any] | np.ndarray, fmt: ColumnFormat) -> int:
     values = as_values(column_values)
     n = len(values)
     if n == 0:

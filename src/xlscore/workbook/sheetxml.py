@@ -21,9 +21,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from xlscore.errors import WorkbookError
-from xlscore.workbook.cellenc import DATE, DATETIME, QUOTED, Piece, encode_values
+from xlscore.workbook.cellenc import DATE, DATETIME, QUOTED, Encoded, Piece, encode_shared, encode_values
 from xlscore.workbook.refs import column_letter
-from xlscore.workbook.sheetdata import ColumnFormat, OutputSheet
+from xlscore.workbook.sheetdata import ColumnFormat, FormulaColumn, OutputSheet
 from xlscore.workbook.sheetlayout import Block, ColumnSource, blocks_of, column_widths
 from xlscore.workbook.styles import StyleBook, StyleKey
 from xlscore.workbook.xmltext import NS_MAIN, NS_REL, XML_DECL, esc_text, strip_illegal
@@ -127,6 +127,7 @@ def write_sheet(out: IO[bytes], sheet: OutputSheet, rels: SheetRels, styles: Sty
     """
     blocks = blocks_of(sheet)
     attrs = {id(src): _StyleAttrs(src, styles) for b in blocks for src in b.columns}
+    shared = _shared_formulas(blocks)
     with _BackgroundWriter(out) as sink:
         widths = column_widths(sheet)
         fit = sheet.fit_width if sheet.fit_width is not None else sum(widths.values()) <= FIT_TO_PAGE_WIDTH
@@ -134,7 +135,7 @@ def write_sheet(out: IO[bytes], sheet: OutputSheet, rels: SheetRels, styles: Sty
         if blocks:
             sink.write(b"<sheetData>")
             for first, stop, active in _chunks(blocks):
-                _write_rows(sink, sheet.name, first, stop, active, attrs)
+                _write_rows(sink, sheet.name, first, stop, active, attrs, shared)
                 if progress:
                     progress(stop - first)
             sink.write(b"</sheetData>")
@@ -237,8 +238,36 @@ def _chunks(blocks: list[Block]) -> Iterator[tuple[int, int, list[Block]]]:
             yield start, min(stop, start + step), active
 
 
+@dataclass(frozen=True)
+class _Shared:
+    """A column of one formula filled down, stored as Excel's shared formula number ``si``."""
+
+    si: int
+    ref: str  # the range it fills, e.g. E8:E100007
+
+
+def _shared_formulas(blocks: list[Block]) -> dict[int, _Shared]:
+    """Per column source (by id) holding a FormulaColumn over more than one row: its shared formula."""
+    shared: dict[int, _Shared] = {}
+    for block in blocks:
+        for offset, source in enumerate(block.columns):
+            if isinstance(source.values, FormulaColumn) and block.n_rows > 1:
+                letter = column_letter(block.col + offset)
+                shared[id(source)] = _Shared(len(shared), f"{letter}{block.row}:{letter}{block.last_row}")
+    return shared
+
+
+def _encode_column(source: ColumnSource, lo: int, hi: int, shared: _Shared | None,
+                   cell_name: Callable[[int], str]) -> Encoded:
+    values = source.values
+    if shared is not None and isinstance(values, FormulaColumn):
+        return encode_shared(values, lo, hi, shared.si, shared.ref if lo == 0 else None, cell_name)
+    chunk = values[lo:hi]
+    return encode_values(list(chunk) if isinstance(chunk, FormulaColumn) else chunk, cell_name)
+
+
 def _write_rows(out: _BackgroundWriter, sheet_name: str, first: int, stop: int, active: list[Block],
-                attrs: dict[int, _StyleAttrs]) -> None:
+                attrs: dict[int, _StyleAttrs], shared: dict[int, _Shared]) -> None:
     rows = pa.array(np.arange(first, stop, dtype=np.int64)).cast(pa.string())
     cells: list[pa.Array] = []
     for block in active:
@@ -249,7 +278,7 @@ def _write_rows(out: _BackgroundWriter, sheet_name: str, first: int, stop: int, 
             def cell_name(i: int, letter: str = letter) -> str:
                 return f"{sheet_name}!{letter}{first + i}"
 
-            enc = encode_values(source.values[lo:hi], cell_name)
+            enc = _encode_column(source, lo, hi, shared.get(id(source)), cell_name)
             link = None
             if source.links is not None:
                 link = np.fromiter((x is not None for x in source.links[lo:hi]), dtype=np.int64, count=hi - lo)
