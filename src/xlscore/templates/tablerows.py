@@ -27,7 +27,7 @@ from xlscore.workbook.atomic import temp_file_for
 from xlscore.workbook.cellenc import Piece, encode_values
 from xlscore.workbook.package import Package, TableEntry
 from xlscore.workbook.refs import column_index, column_letter
-from xlscore.workbook.sheetxml import _BackgroundWriter, write_array
+from xlscore.workbook.sheetxml import BackgroundWriter, write_array
 from xlscore.workbook.styles import StyleBook, StyleKey
 from xlscore.workbook.writer import COMPRESS_LEVEL
 from xlscore.workbook.zipcopy import copy_entry, new_info
@@ -116,7 +116,7 @@ def _write_sheet(out: IO[bytes], xml: str, entry: TableEntry, rows: TableRows, d
                           count=1)
     columns = [_Column(values, column_letter(first_col + j), f' s="{date_style}"' if j in rows.dates else "",
                        entry.sheet) for j, values in enumerate(rows.columns)]
-    with _BackgroundWriter(out) as sink:  # compression overlaps the next chunk's cells, as the writer does
+    with BackgroundWriter(out) as sink:  # compression overlaps the next chunk's cells, as the writer does
         sink.write(f"{head}<sheetData>{header}".encode())
         for start in range(0, rows.n_rows, ROWS_PER_CHUNK):
             stop = min(rows.n_rows, start + ROWS_PER_CHUNK)

@@ -28,7 +28,7 @@ from xlscore.workbook.sheetlayout import Block, ColumnSource, blocks_of, column_
 from xlscore.workbook.styles import StyleBook, StyleKey
 from xlscore.workbook.xmltext import NS_MAIN, NS_REL, XML_DECL, esc_text, strip_illegal
 
-__all__ = ["FORMAT_CODES", "SheetRels", "argb", "write_array", "write_sheet"]
+__all__ = ["FORMAT_CODES", "BackgroundWriter", "SheetRels", "argb", "write_array", "write_sheet"]
 
 FORMAT_CODES: dict[ColumnFormat, str] = {
     "general": "General", "number2": "#,##0.00", "integer": "#,##0", "date": "mm-dd-yy",
@@ -128,7 +128,7 @@ def write_sheet(out: IO[bytes], sheet: OutputSheet, rels: SheetRels, styles: Sty
     blocks = blocks_of(sheet)
     attrs = {id(src): _StyleAttrs(src, styles) for b in blocks for src in b.columns}
     shared = _shared_formulas(blocks)
-    with _BackgroundWriter(out) as sink:
+    with BackgroundWriter(out) as sink:
         widths = column_widths(sheet)
         fit = sheet.fit_width if sheet.fit_width is not None else sum(widths.values()) <= FIT_TO_PAGE_WIDTH
         sink.write(_head(sheet, blocks, widths, fit).encode("utf-8"))
@@ -145,7 +145,7 @@ def write_sheet(out: IO[bytes], sheet: OutputSheet, rels: SheetRels, styles: Sty
         sink.write(_tail(rels, fit, sheet.footer).encode("utf-8"))
 
 
-class _BackgroundWriter:
+class BackgroundWriter:
     """Hands buffers to a thread that writes them; errors surface in the caller."""
 
     def __init__(self, out: IO[bytes], depth: int = 3) -> None:
@@ -154,7 +154,7 @@ class _BackgroundWriter:
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="xlscore-sheet-writer", daemon=True)
 
-    def __enter__(self) -> _BackgroundWriter:
+    def __enter__(self) -> BackgroundWriter:
         self._thread.start()
         return self
 
@@ -266,7 +266,7 @@ def _encode_column(source: ColumnSource, lo: int, hi: int, shared: _Shared | Non
     return encode_values(list(chunk) if isinstance(chunk, FormulaColumn) else chunk, cell_name)
 
 
-def _write_rows(out: _BackgroundWriter, sheet_name: str, first: int, stop: int, active: list[Block],
+def _write_rows(out: BackgroundWriter, sheet_name: str, first: int, stop: int, active: list[Block],
                 attrs: dict[int, _StyleAttrs], shared: dict[int, _Shared]) -> None:
     rows = pa.array(np.arange(first, stop, dtype=np.int64)).cast(pa.string())
     cells: list[pa.Array] = []
@@ -293,7 +293,7 @@ def _write_rows(out: _BackgroundWriter, sheet_name: str, first: int, stop: int, 
     write_array(out, xml)
 
 
-def write_array(out: IO[bytes] | _BackgroundWriter, arr: pa.Array) -> None:
+def write_array(out: IO[bytes] | BackgroundWriter, arr: pa.Array) -> None:
     """Write the concatenated UTF-8 bytes of a string array's valid values."""
     arr = arr.drop_null() if arr.null_count else arr
     if len(arr) == 0:
@@ -306,7 +306,7 @@ def write_array(out: IO[bytes] | _BackgroundWriter, arr: pa.Array) -> None:
     out.write(memoryview(buffers[2])[start:end])
 
 
-def _write_hyperlinks(out: _BackgroundWriter, blocks: list[Block]) -> None:
+def _write_hyperlinks(out: BackgroundWriter, blocks: list[Block]) -> None:
     """Internal links (``location=``, no relationships), at most Excel's 65,530 per sheet.
 
     Links past that limit are left out (the cells keep their text and link style): Excel
