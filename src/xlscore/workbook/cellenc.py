@@ -82,8 +82,8 @@ def _to_arrow(values: Sequence[Any] | np.ndarray) -> pa.Array | None:
         arr = pa.array(values, from_pandas=True)
     except _ARROW_FAIL:
         return None
-    if isinstance(values, np.ndarray) and values.dtype != object:
-        return arr
+    if (isinstance(values, np.ndarray) and values.dtype != object) or isinstance(values, pa.Array):
+        return arr.cast(pa.float64()) if pa.types.is_decimal(arr.type) else arr  # typed already: no inference
     # pyarrow's inference is lenient: after a leading number it turns True into 1, and
     # after a leading date it drops datetimes' time. Such columns go value by value.
     numeric = pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)
