@@ -36,6 +36,7 @@ _SCRIPT = Path(sys.executable).with_name("xlscore")
 XLSCORE = [str(_SCRIPT)] if _SCRIPT.exists() else [PYTHON, "-m", "xlscore.cli"]
 MAX_CUSTOMERS = 1_048_575  # Excel's 1,048,576 rows, less the header
 MILLION = 1_000_000
+SQL_CUSTOMERS, SQL_CUSTOMERS_QUICK = 10_000_000, 1_000_000
 NAIVE_CAP = 20_000
 LIVE_CUSTOMERS = 10_000
 ENGINE_CUSTOMERS = 1_000_000
@@ -246,6 +247,28 @@ def demo_row(report: Report, work: Path, quick: bool) -> Row:
     return row
 
 
+def sql_figures(stdout: str) -> str:
+    """``xlscore score`` against the plain hand-written DuckDB SQL, from bench_sql_score.py's JSON."""
+    try:
+        figures = json.loads(stdout.strip().splitlines()[-1])
+        plain, ratio = figures["plain_sql"], figures["score_vs_plain_sql"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return stdout.strip().splitlines()[-1] if stdout.strip() else "(no output)"
+    return (f"{figures['customers']:,} customers: xlscore score {figures['seconds']:.1f} s "
+            f"({figures['cpu_seconds']:.1f} s CPU, {figures['peak_rss_mb']:,.0f} MB peak), plain SQL "
+            f"{plain['seconds']:.1f} s ({plain['cpu_seconds']:.1f} s CPU, {plain['peak_rss_mb']:,.0f} MB) → "
+            f"**{ratio['time_ratio']:.2f}× the plain SQL** ({ratio['cpu_ratio']:.2f}× in CPU time)")
+
+
+def sql_verdict(stdout: str) -> str:
+    try:
+        figures = json.loads(stdout.strip().splitlines()[-1])
+        ok = figures["score_vs_plain_sql"]["time_ratio"] <= 1.0 and figures["peak_rss_mb"] <= 2048
+    except (ValueError, KeyError, IndexError, TypeError):
+        return "failed"
+    return verdict(ok)
+
+
 def script_row(report: Report, what: str, goal: str, script: str, args: list[str],
                summarise: Callable[[str], str]) -> Row:
     """A row measured by another benchmark script, run as it is if it exists."""
@@ -321,6 +344,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="xlscore-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    # A pip install compiles xlscore's modules once; an editable one (with PYTHONDONTWRITEBYTECODE
+    # set) would compile them again in every timed process. Compile them first, as pip would.
+    run([PYTHON, "-m", "compileall", "-q", str(HERE.parent / "src")]).check()
     info = machine()
     report = Report()
     naive_customers = min(args.customers, NAIVE_CAP) if args.quick else args.customers
@@ -345,6 +371,14 @@ def main(argv: list[str] | None = None) -> int:
         else:
             report.rows.append(excel_limit_row(report, work))
         report.rows.append(demo_row(report, work, args.quick))
+        sql_rows = SQL_CUSTOMERS_QUICK if args.quick else SQL_CUSTOMERS
+        sql = script_row(report, f"{sql_rows:,} customers, `xlscore score` (DuckDB, 2 threads)",
+                         "≤ 1.0× a plain hand-written DuckDB SQL reading and writing the same Parquet, ≤ 2 GB peak",
+                         "bench_sql_score.py", ["--rows", str(sql_rows), "--threads", "2", "--baseline"],
+                         sql_figures)
+        if sql.verdict == "recorded":
+            sql.verdict = sql_verdict(report.outputs[-1][1])
+        report.rows.append(sql)
         report.rows.append(script_row(
             report, f"live sheet (`--live`) recalculated by LibreOffice at {LIVE_CUSTOMERS:,} customers",
             "figure recorded vs a plain SUMPRODUCT/RANK template", "bench_live_recalc.py",
