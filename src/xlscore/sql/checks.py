@@ -27,7 +27,7 @@ from xlscore.sql.expressions import TRIM_CHARACTERS, any_of, case, cast, col, do
 from xlscore.sql.source import SourceColumns
 from xlscore.sql.statement import source_column
 
-__all__ = ["CHECK_COLUMNS", "checks_statement"]
+__all__ = ["CHECK_COLUMNS", "checks_statement", "row_problems"]
 
 CHECK_COLUMNS = ("Customer ID", "column", "problem", "value")
 
@@ -160,3 +160,15 @@ def checks_statement(model: Model, source: SourceColumns, table: exp.Expr, *, nu
     if ordered:
         statement = statement.order_by(exp.Ordered(this=quoted[0].copy(), nulls_first=True), quoted[1].copy())
     return statement.with_("checked", as_=checked).with_("found", as_=found).with_("listed", as_=listed)
+
+
+def row_problems(model: Model, source: SourceColumns, *, numeric: Collection[str] = (),
+                 dates_typed: bool = False) -> tuple[exp.Expr, exp.Expr]:
+    """For a pass that counts problems instead of listing them (``xlscore score``): per row, the
+    key by which Customer IDs repeat (trimmed, lower case; NULL or '' when blank), and whether
+    any other check finds a problem. As many distinct keys as non-blank IDs means no repeat."""
+    checks = _Checks(model, source, numeric)
+    key = exp.Lower(this=_trimmed(checks.column(source.meta["customer_id"])))
+    problems = [exp.Not(this=exp.Is(this=check.problem, expression=exp.null()))
+                for check in checks.all(dates_typed)[1:]]
+    return key, any_of(problems)
