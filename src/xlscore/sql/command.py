@@ -75,7 +75,8 @@ def register(sub: Any) -> None:
                    help="CSV output: start with a UTF-8 byte order mark so Excel shows Chinese and other "
                    "non-Latin names correctly")
     p.add_argument("--memory-limit", metavar="SIZE",
-                   help="DuckDB memory limit, e.g. 8GB (default: half of this machine's memory, at most 4GB)")
+                   help="DuckDB memory limit, e.g. 4GB (default: half of this machine's memory, at most 1.5GB; "
+                   "the process then stays under 2 GB)")
     p.add_argument("--temp-dir", type=path_argument, metavar="DIR",
                    help="where DuckDB spills to disk (default: a private directory in the system temp)")
     p.add_argument("--threads", type=int, help="DuckDB threads (default: every core)")

@@ -129,7 +129,8 @@ def _count_and_check(con: duckdb.DuckDBPyConnection, model: Model, source: Sourc
     last = source.column("last_contact")
     id_key, any_problem = row_problems(model, source, numeric=[n for n, kind in types.items() if _is_numeric(kind)],
                                        dates_typed=last is None or types[last] != "VARCHAR")
-    rows = _typed_select(source, types).select(alias(id_key, "x_id_key"), alias(any_problem, "x_problem"),
+    # IDs are distinct, so read plainly (not as a dictionary): TRIM only where needed pays there.
+    rows = _typed_select(source, types).select(alias(quick_trims(id_key), "x_id_key"), alias(any_problem, "x_problem"),
                                                copy=False)
     steps = scored_steps(model, source, exp.paren(rows, copy=False).as_("checked"), carry=["x_id_key", "x_problem"])
     blank = exp.Is(this=exp.Nullif(this=exp.column("x_id_key"), expression=text("")), expression=exp.null())
@@ -141,7 +142,7 @@ def _count_and_check(con: duckdb.DuckDBPyConnection, model: Model, source: Sourc
         alias(exp.Count(this=exp.Distinct(expressions=[id_hash])), "x_distinct_ids"),
         alias(exp.Anonymous(this="histogram", expressions=[score_key()]), "x_scores")], [])
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {_TALLY_TABLE} AS {_sql(quick_trims(tally))}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {_TALLY_TABLE} AS {_sql(tally)}")
     except duckdb.Error:
         _check(con, model, source, types, label)  # a value the scoring cannot read: name it
         raise

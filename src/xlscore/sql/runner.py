@@ -27,7 +27,6 @@ from sqlglot import exp
 from xlscore.errors import UsageError, XlscoreError
 from xlscore.model import Model
 from xlscore.overrides import Override
-from xlscore.sql.expressions import quick_trims
 from xlscore.sql.files import COUNTS_TABLE, CUSTOMERS_VIEW, open_customers
 from xlscore.sql.output import CsvStyle, output_format, write_relation
 from xlscore.sql.source import SourceColumns
@@ -63,13 +62,13 @@ class ScoreReport:
 
 
 def default_memory_limit() -> str:
-    """Half of the physical memory, at most 4 GB: beyond that DuckDB spills to disk, and 10
-    million customers score as fast with 2 GB as with 12 (docs/sql.md)."""
+    """Half of the physical memory, at most 1.5 GB: beyond that DuckDB spills to disk. The process
+    then peaks under 2 GB scoring 10 million customers, as fast as with 4 GB (docs/sql.md)."""
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
-        return "2GB"
-    return f"{max(256, min(4096, total // 2 // 2**20))}MB"
+        return "1536MB"
+    return f"{max(256, min(1536, total // 2 // 2**20))}MB"
 
 
 class _Progress:
@@ -176,7 +175,7 @@ def _score_in_duckdb(con: duckdb.DuckDBPyConnection, model: Model, source: Sourc
     statement = scoring_statement(model, source, exp.to_table(CUSTOMERS_VIEW), ordered=options.ordered,
                                   overrides=options.overrides, counts=COUNTS_TABLE,
                                   sort_first=True, ids_unique=True)
-    sql = render(quick_trims(statement), "duckdb", pretty=False)
+    sql = render(statement, "duckdb", pretty=False)
     con.execute(f"CREATE OR REPLACE TEMP VIEW {_RESULT_VIEW} AS {sql}")
 
 

@@ -21,7 +21,6 @@ then the output columns, sorted by rank (ties by Customer ID), unscored customer
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from sqlglot import exp
@@ -29,8 +28,9 @@ from sqlglot import exp
 from xlscore.engine import SCORING_TAIL
 from xlscore.issues import Issue, ModelError
 from xlscore.messages import flag
-from xlscore.model import Band, Indicator, Measure, Model
+from xlscore.model import Indicator, Measure, Model
 from xlscore.overrides import Override
+from xlscore.sql.bands import band_points
 from xlscore.sql.ctes import Steps, alias, quoted_alias, select
 from xlscore.sql.expressions import (
     all_of,
@@ -76,20 +76,6 @@ def source_column(source: SourceColumns, name: str) -> exp.Column:
     """A column of the customers table: quoted exactly (headers have spaces, Chinese...), or
     as a plain identifier that the dialect's case rules apply to (a ``--column`` target)."""
     return exp.column(exp.to_identifier(name, quoted=name not in source.plain))
-
-
-def _covers_every_value(bands: Sequence[Band]) -> bool:
-    """The bands leave no gap from minus to plus infinity, so a present value always finds one and
-    "no band" is false without testing every band again (a quarter of the scoring's work)."""
-    ordered = sorted(bands, key=lambda band: -math.inf if band.lower is None else band.lower)
-    if not ordered or ordered[0].lower is not None:
-        return False
-    reach = ordered[0].upper  # every value below this is in a band; None: every value
-    for band in ordered[1:]:
-        if reach is None or band.lower is None or band.lower > reach:
-            break
-        reach = None if band.upper is None else max(reach, band.upper)
-    return reach is None
 
 
 class _Builder:
@@ -160,27 +146,9 @@ class _Builder:
     def measured(self) -> list[exp.Expr]:
         out: list[exp.Expr] = []
         for m, measure in enumerate(self.model.measures):
-            value = self.value(measure.name)
-            hits = [self.in_band(value, band.lower, band.upper) for band in measure.bands]
-            points = case([(hit, double(band.points)) for hit, band in zip(hits, measure.bands, strict=True)],
-                          double(0.0))
-            no_band = exp.false() if _covers_every_value(measure.bands) else all_of([
-                exp.Not(this=exp.Is(this=value.copy(), expression=exp.null())),
-                exp.Not(this=exp.paren(any_of([h.copy() for h in hits]), copy=False))])
+            points, no_band = band_points(self.value(measure.name), measure.bands)
             out += [alias(points, f"x_pts{m}"), alias(no_band, f"x_noband{m}")]
         return out
-
-    @staticmethod
-    def in_band(value: exp.Expr, lower: float | None, upper: float | None) -> exp.Expr:
-        """From inclusive, To exclusive, blank = open-ended; a blank value is in no band."""
-        tests: list[exp.Expr] = []
-        if lower is not None:
-            tests.append(exp.GTE(this=value.copy(), expression=double(lower)))
-        if upper is not None:
-            tests.append(exp.LT(this=value.copy(), expression=double(upper)))
-        if not tests:
-            tests.append(exp.Not(this=exp.Is(this=value.copy(), expression=exp.null())))
-        return exp.paren(all_of(tests), copy=False)
 
     # -- rated ----------------------------------------------------------------------------
     def rated(self) -> list[exp.Expr]:
