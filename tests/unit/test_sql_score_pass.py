@@ -3,6 +3,7 @@ once to score -- band coverage, the quick trim, the summary from the counts, --n
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import duckdb
@@ -72,3 +73,21 @@ def test_no_order_writes_the_same_rows(book: Path, tmp_path: Path) -> None:
     assert anyhow.sort_by([("Customer ID", "ascending")]).equals(ordered.sort_by([("Customer ID", "ascending")]))
     ranks = ordered.column("Rank").to_pylist()
     assert ranks == sorted(ranks, key=lambda r: (r is None, r))
+
+
+def test_a_csv_output_keeps_the_rank_order_at_scale(book: Path, tmp_path: Path) -> None:
+    """Enough rows for DuckDB to write in parallel: the formula-safe projection of a CSV must not
+    reorder them (an IN list there became a join that did)."""
+    customers = tmp_path / "many.parquet"
+    duckdb.connect().execute(
+        "COPY (SELECT 'K' || CAST(i AS VARCHAR) AS \"Customer ID\", NULL AS \"Profile\", "
+        "CAST(hash(i) % 9000 AS DOUBLE) AS \"Sales\", CAST(hash(i, 1) % 40 AS DOUBLE) AS \"Margin %\", "
+        "CAST(hash(i, 2) % 6 AS DOUBLE) AS \"Visits\", CAST(hash(i, 3) % 101 AS DOUBLE) AS \"Rating\", "
+        "CASE WHEN i % 7 = 0 THEN 'no' ELSE 'yes' END AS \"Approved\" FROM range(300000) t(i)) TO "
+        f"'{customers}' (FORMAT PARQUET)")
+    score_file(read_book(book).model, customers, tmp_path / "out.csv", ScoreOptions(threads=2, progress=False))
+    with (tmp_path / "out.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    ranks = [int(row["Rank"]) for row in rows if row["Rank"]]
+    assert len(rows) == 300000 and ranks[0] == 1
+    assert ranks == sorted(ranks)
