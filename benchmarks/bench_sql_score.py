@@ -9,11 +9,14 @@ blank cells, a quarter of customers on the second profile, ~12 % unapproved scor
 ``--verify-rows`` the first rows are also scored by ``--engine pandas`` and both outputs must
 be identical.
 
-    python benchmarks/bench_sql_score.py [--rows 10000000] [--memory-limit 4GB] [--verify-rows 200000]
-                                         [--engine duckdb|pandas] [--baseline]
+    python benchmarks/bench_sql_score.py [--rows 10000000] [--memory-limit 2GB] [--threads 2]
+                                         [--verify-rows 200000] [--engine duckdb|pandas] [--no-order]
+                                         [--baseline]
 
 ``--baseline`` also runs the plain hand-written DuckDB SQL of ``benchmarks/plain_sql.py`` on the
-same file in the same run, and reports the ratio.
+same file in the same run, with the same memory limit and threads, writing the same columns in
+the same order (by rank), and reports ``score_vs_plain_sql``: the ratios of wall time and CPU
+time (xlscore / plain; below 1 is faster) and the peak RSS of each.
 """
 
 from __future__ import annotations
@@ -115,7 +118,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--memory-limit", default=None, help="passed to xlscore score (default: its own)")
-    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=None, help="DuckDB threads of both (default: every core)")
+    parser.add_argument("--no-order", action="store_true", help="xlscore score --no-order (rows in any order)")
     parser.add_argument("--engine", choices=("duckdb", "pandas"), default="duckdb")
     parser.add_argument("--verify-rows", type=int, default=0, help="also compare both engines on this many rows")
     parser.add_argument("--workdir", type=Path, default=None, help="default: a temporary directory")
@@ -128,13 +132,15 @@ def main() -> int:
         write_demo_book(book, 20, 7, "en")
         customers, output = work / "customers.parquet", work / "scored.parquet"
         generate = write_customers(customers, args.rows)
+        threads = ["--threads", str(args.threads)] if args.threads else []
         extra = ["--engine", args.engine, *(["--memory-limit", args.memory_limit] if args.memory_limit else []),
-                 *(["--threads", str(args.threads)] if args.threads else [])]
+                 *threads, *(["--no-order"] if args.no_order else [])]
         figures = run_score(book, customers, output, *extra)
         con = duckdb.connect()
         scored = con.execute(f"SELECT count(\"Score\") FROM '{output}'").fetchall()[0][0]
         report = {
-            "benchmark": f"xlscore score ({args.engine})", "customers": args.rows, "scored": scored,
+            "benchmark": f"xlscore score ({args.engine}{', --no-order' if args.no_order else ''})",
+            "customers": args.rows, "scored": scored,
             "generate_parquet_seconds": round(generate, 2),
             "input_mb": round(customers.stat().st_size / 2**20, 1),
             "output_mb": round(output.stat().st_size / 2**20, 1),
@@ -145,9 +151,13 @@ def main() -> int:
         if args.baseline:
             plain = run_child([sys.executable, str(Path(__file__).with_name("plain_sql.py")), str(book),
                                str(customers), str(work / "plain.parquet"), "--memory-limit",
-                               args.memory_limit or default_memory_limit()])
-            report["plain_sql"] = plain
-            report["score_vs_plain_sql"] = round(figures["seconds"] / plain["seconds"], 2)
+                               args.memory_limit or default_memory_limit(), *threads])
+            report["plain_sql"] = {**plain, "output_mb": round((work / "plain.parquet").stat().st_size / 2**20, 1)}
+            report["score_vs_plain_sql"] = {
+                "time_ratio": round(figures["seconds"] / plain["seconds"], 2),
+                "cpu_ratio": round(figures["cpu_seconds"] / plain["cpu_seconds"], 2),
+                "peak_rss_mb": {"xlscore": figures["peak_rss_mb"], "plain_sql": plain["peak_rss_mb"]},
+            }
         if args.verify_rows:
             report["engines_identical_on_first_rows"] = verify(book, customers, work, args.verify_rows)
             report["verify_rows"] = args.verify_rows

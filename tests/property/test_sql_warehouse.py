@@ -26,7 +26,8 @@ from sqlglot import exp
 from tests.helpers.sql_support import engine_result, mismatches, run_sql
 from xlscore.model import Model
 from xlscore.sql.checks import checks_statement
-from xlscore.sql.source import SourceColumns, value_columns
+from xlscore.sql.runner import ScoreOptions, score_file
+from xlscore.sql.source import CustomerDataError, SourceColumns, value_columns
 from xlscore.sql.statement import render, scoring_statement
 
 from .strategies import customers, models
@@ -174,3 +175,35 @@ def test_the_checks_statement_finds_exactly_the_validate_problems(case: tuple[Mo
             found = {(None if i is None or (isinstance(i, float) and math.isnan(i)) else i, c, _first_words(p))
                      for i, c, p in zip(got["Customer ID"], got["column"], got["problem"], strict=True)}
             assert found == expected, dialect
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                       HealthCheck.data_too_large])
+@given(dirty_scenario(), st.sampled_from([pa.string(), pa.float64()]))
+def test_score_refuses_a_file_exactly_when_the_checks_find_a_problem(
+        case: tuple[Model, list[dict[str, Any]], set[Problem]], values: pa.DataType) -> None:
+    """``xlscore score`` counts problems in the scan that counts the scores (a test per row and a hash
+    of each ID's key) and names them with the checks statement: it refuses exactly the dirty files,
+    text or number columns alike, and names each kind of problem found."""
+    model, rows, expected = case
+    if values == pa.float64():  # a number column cannot hold text: keep the rows a DOUBLE can store
+        for row in rows:
+            for name in value_columns(model):
+                value = row.get(name)
+                if isinstance(value, str):
+                    row[name] = None if value.strip().lower() in ("", "nan") else math.inf
+        expected = {p for p in expected if p[2] != "not a number"}
+        expected |= {(r["Customer ID"], n, "infinite value") for r in rows for n in value_columns(model)
+                     if r.get(n) == math.inf}
+    with tempfile.TemporaryDirectory() as folder:
+        path = _parquet(Path(folder), model, rows, pa.string(), values)
+        output = Path(folder) / "scored.parquet"
+        try:
+            score_file(model, path, output, ScoreOptions(progress=False))
+        except CustomerDataError as exc:
+            assert expected, str(exc)
+            for _, column, problem in expected:
+                assert f"column {column!r}: {problem}" in str(exc)
+            assert not output.exists()
+        else:
+            assert not expected

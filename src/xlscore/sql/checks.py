@@ -23,11 +23,23 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from xlscore.model import Model
-from xlscore.sql.expressions import TRIM_CHARACTERS, any_of, case, cast, col, double, is_inf, is_nan, number, text
+from xlscore.sql.expressions import (
+    TRIM_CHARACTERS,
+    all_of,
+    any_of,
+    case,
+    cast,
+    col,
+    double,
+    is_inf,
+    is_nan,
+    number,
+    text,
+)
 from xlscore.sql.source import SourceColumns
 from xlscore.sql.statement import source_column
 
-__all__ = ["CHECK_COLUMNS", "checks_statement"]
+__all__ = ["CHECK_COLUMNS", "checks_statement", "row_problems"]
 
 CHECK_COLUMNS = ("Customer ID", "column", "problem", "value")
 
@@ -41,8 +53,24 @@ _INFINITY = ("inf", "+inf", "-inf", "infinity", "+infinity", "-infinity")
 @dataclass(frozen=True)
 class _Check:
     column: str  # the table's column, as the result names it
-    problem: exp.Expr  # the problem's text for this row, or NULL
+    branches: list[tuple[exp.Expr, exp.Expr]]  # (test, problem's text or NULL): the first true test decides
     value: exp.Expr  # the value shown
+
+    @property
+    def problem(self) -> exp.Expr:
+        """The problem's text for this row, or NULL."""
+        return case([(test.copy(), problem.copy()) for test, problem in self.branches])
+
+    @property
+    def fails(self) -> exp.Expr:
+        """Whether the row has the problem, as a plain test (no text to build): TRUE, or FALSE / NULL."""
+        found: list[exp.Expr] = []
+        earlier: list[exp.Expr] = []  # as CASE skips a NULL test, so do these
+        for test, problem in self.branches:
+            if not isinstance(problem, exp.Null):
+                found.append(exp.paren(all_of([*(e.copy() for e in earlier), test.copy()]), copy=False))
+            earlier.append(exp.Not(this=exp.Coalesce(this=test.copy(), expressions=[exp.false()])))
+        return any_of(found)
 
 
 def _trimmed(value: exp.Expr) -> exp.Expr:
@@ -79,7 +107,7 @@ class _Checks:
             branches: list[tuple[exp.Expr, exp.Expr]] = [(is_inf(value), text("infinite value"))]
             if direct:
                 branches.append((exp.and_(exp.Not(this=is_nan(value)), _outside(value)), text(_OUTSIDE)))
-            return _Check(name, case(branches), self.shown(name))
+            return _Check(name, branches, self.shown(name))
         key = exp.Lower(this=_trimmed(self.column(name)))
         as_number = exp.RegexpLike(this=key.copy(), expression=text(_NUMBER))
         branches = [
@@ -89,30 +117,29 @@ class _Checks:
         ]
         if direct:
             branches.append((_outside(cast(key.copy(), exp.DataType.Type.DOUBLE)), text(_OUTSIDE)))
-        return _Check(name, case(branches), self.shown(name))
+        return _Check(name, branches, self.shown(name))
 
     def customer_id(self) -> _Check:
         name = self.source.meta["customer_id"]
         trimmed = _trimmed(self.column(name))
         key = exp.Lower(this=trimmed.copy())
         repeats = exp.Window(this=exp.Count(this=exp.Star()), partition_by=[key])
-        problem = case([(_blank(trimmed), text("blank Customer ID: every customer needs a unique ID")),
-                        (exp.GT(this=repeats, expression=number(1)),
-                         text("duplicate Customer ID (case and surrounding spaces ignored)"))])
-        return _Check(name, problem, self.shown(name))
+        return _Check(name, [(_blank(trimmed), text("blank Customer ID: every customer needs a unique ID")),
+                             (exp.GT(this=repeats, expression=number(1)),
+                              text("duplicate Customer ID (case and surrounding spaces ignored)"))], self.shown(name))
 
     def profile(self, name: str) -> _Check:
         key = exp.Lower(this=_trimmed(self.column(name)))
         known = [text(p.name.strip().lower()) for p in self.model.profiles]
         names = ", ".join(p.name for p in self.model.profiles)
         unknown = exp.and_(exp.Not(this=_blank(key)), exp.Not(this=exp.In(this=key.copy(), expressions=known)))
-        return _Check(name, case([(unknown, text(f"unknown weight profile (known: {names}; blank = the first)"))]),
+        return _Check(name, [(unknown, text(f"unknown weight profile (known: {names}; blank = the first)"))],
                       self.shown(name))
 
     def last_contact(self, name: str) -> _Check:
         key = exp.Lower(this=_trimmed(self.column(name)))
         bad = exp.and_(exp.Not(this=_blank(key)), exp.Not(this=exp.RegexpLike(this=key.copy(), expression=text(_DATE))))
-        return _Check(name, case([(bad, text("not a date (YYYY-MM-DD)"))]), self.shown(name))
+        return _Check(name, [(bad, text("not a date (YYYY-MM-DD)"))], self.shown(name))
 
     def all(self, dates_typed: bool) -> list[_Check]:
         checks = [self.customer_id()]
@@ -160,3 +187,13 @@ def checks_statement(model: Model, source: SourceColumns, table: exp.Expr, *, nu
     if ordered:
         statement = statement.order_by(exp.Ordered(this=quoted[0].copy(), nulls_first=True), quoted[1].copy())
     return statement.with_("checked", as_=checked).with_("found", as_=found).with_("listed", as_=listed)
+
+
+def row_problems(model: Model, source: SourceColumns, *, numeric: Collection[str] = (),
+                 dates_typed: bool = False) -> tuple[exp.Expr, exp.Expr]:
+    """For a pass that counts problems instead of listing them (``xlscore score``): per row, the
+    key by which Customer IDs repeat (trimmed, lower case; NULL or '' when blank), and whether
+    any other check finds a problem. As many distinct keys as non-blank IDs means no repeat."""
+    checks = _Checks(model, source, numeric)
+    key = exp.Lower(this=_trimmed(checks.column(source.meta["customer_id"])))
+    return key, any_of([check.fails for check in checks.all(dates_typed)[1:]])

@@ -35,10 +35,19 @@ class Steps:
     def add_select(self, name: str, body: exp.Select) -> None:
         self.ctes.append((name, body))
 
-    def final(self, columns: list[exp.Expr], order: list[exp.Ordered]) -> exp.Select:
-        statement = select(columns, self.ctes[-1][0])
-        if order:
-            statement = statement.order_by(*order, copy=False)
+    def final(self, columns: list[exp.Expr], order: list[exp.Ordered], *, sort_first: bool = False) -> exp.Select:
+        """SELECT columns FROM the last step ORDER BY order. ``sort_first`` (DuckDB, which keeps a
+        subquery's order through a projection): sort only the internal columns that ``columns``
+        read, and compute the output columns (tier names, policies, dates) from the sorted rows,
+        so the sort moves fewer and narrower values."""
+        if order and sort_first:
+            needed = sorted({c.name for e in columns for c in e.find_all(exp.Column)})
+            inner = select([exp.column(name) for name in needed], self.ctes[-1][0]).order_by(*order, copy=False)
+            statement = select(columns, inner.subquery("sorted", copy=False))
+        else:
+            statement = select(columns, self.ctes[-1][0])
+            if order:
+                statement = statement.order_by(*order, copy=False)
         for name, body in self.ctes:
             statement = statement.with_(name, as_=body, copy=False)
         return statement

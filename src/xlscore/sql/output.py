@@ -47,8 +47,10 @@ def output_format(path: Path) -> OutputFormat:
 def neutralised(column: exp.Expr) -> exp.Expr:
     """DuckDB: ``column`` with a leading apostrophe when it starts a formula (the rule of
     :func:`xlscore.csv_cells.is_dangerous`); NULL stays NULL."""
-    leads = exp.In(this=exp.Left(this=column.copy(), expression=exp.Literal.number(1)),
-                   expressions=[exp.Literal.string(lead) for lead in DANGEROUS_LEADS])
+    # Equalities, not IN: DuckDB turns an IN list into a join, which gives up the rows' order.
+    first = exp.Left(this=column.copy(), expression=exp.Literal.number(1))
+    leads = exp.paren(exp.or_(*(exp.EQ(this=first.copy(), expression=exp.Literal.string(lead))
+                                for lead in DANGEROUS_LEADS)), copy=False)
     number = exp.Anonymous(this="regexp_full_match", expressions=[column.copy(), exp.Literal.string(NUMBER_PATTERN)])
     dangerous = exp.and_(leads, exp.Not(this=number))
     apostrophed = exp.DPipe(this=exp.Literal.string("'"), expression=column.copy())

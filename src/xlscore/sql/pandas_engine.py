@@ -60,8 +60,9 @@ def _per_distinct(values: pd.Series, rule: Any, dtype: type) -> np.ndarray[Any, 
 
 
 def score_with_pandas(con: duckdb.DuckDBPyConnection, model: Model, source: SourceColumns, view: str,
-                      overrides: list[Override] | None = None) -> None:
-    """Score :data:`CUSTOMERS_VIEW` with the engine (and the book's overrides); the result becomes the view ``view``."""
+                      overrides: list[Override] | None = None, ordered: bool = True) -> None:
+    """Score :data:`CUSTOMERS_VIEW` with the engine (and the book's overrides); the result becomes the view ``view``,
+    in the engine's row order unless not ``ordered``."""
     wanted = list(dict.fromkeys([*source.meta.values(), *source.values.values()]))
     relation = con.table(CUSTOMERS_VIEW).select(*(_column(name).sql(dialect="duckdb") for name in wanted))
     file_types = {name: str(kind) for name, kind in zip(wanted, relation.types, strict=True)}
@@ -71,11 +72,11 @@ def score_with_pandas(con: duckdb.DuckDBPyConnection, model: Model, source: Sour
         last_contact = frame["Last contact"] if "Last contact" in frame else pd.Series(pd.NaT, index=frame.index)
         apply_overrides(result, last_contact, matched(overrides, frame["Customer ID"]), model.lang)
     columns = output_columns(model, source, overridden=overrides is not None)
-    ordered = result[columns].reset_index(drop=True)
+    scored = result[columns].reset_index(drop=True)
     # DuckDB scans a registered frame in parallel and, with preserve_insertion_order off, may
     # write its rows in any order: the engine's row order travels as a column.
-    ordered["xlscore_row"] = np.arange(len(ordered))
-    con.register("xlscore_engine_result", ordered)
+    scored["xlscore_row"] = np.arange(len(scored))
+    con.register("xlscore_engine_result", scored)
     last = source.column("last_contact")
     types = {"Rank": "BIGINT", "Tier": "VARCHAR", "Computed tier": "VARCHAR", "Policy": "VARCHAR",
              "Flags": "VARCHAR", "Profile": "VARCHAR",
@@ -87,5 +88,7 @@ def score_with_pandas(con: duckdb.DuckDBPyConnection, model: Model, source: Sour
             types[name] = file_types[column]
     typed = [exp.alias_(exp.cast(_column(name), types[name]), exp.to_identifier(name, quoted=True))
              for name in columns]
-    select = exp.select(*typed).from_("xlscore_engine_result").order_by("xlscore_row")
+    select = exp.select(*typed).from_("xlscore_engine_result")
+    if ordered:
+        select = select.order_by("xlscore_row")
     con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {select.sql(dialect='duckdb')}")

@@ -27,10 +27,11 @@ from sqlglot import exp
 from xlscore.errors import UsageError, XlscoreError
 from xlscore.model import Model
 from xlscore.overrides import Override
-from xlscore.sql.files import CUSTOMERS_VIEW, open_customers
+from xlscore.sql.files import COUNTS_TABLE, CUSTOMERS_VIEW, open_customers
 from xlscore.sql.output import CsvStyle, output_format, write_relation
 from xlscore.sql.source import SourceColumns
 from xlscore.sql.statement import render, scoring_statement
+from xlscore.sql.tiers import tier_counts_statement
 from xlscore.workbook.report import NO_TIER
 
 __all__ = ["Engine", "ScoreOptions", "ScoreReport", "default_memory_limit", "score_file"]
@@ -48,6 +49,7 @@ class ScoreOptions:
     progress: bool | None = None  # None: when stderr is a terminal; True: also in logs
     csv: CsvStyle = field(default_factory=CsvStyle)  # CSV output: formula-safe text (unless raw), a BOM for Excel
     overrides: list[Override] | None = None  # the book's live tblOverrides rows (None: the book has none)
+    ordered: bool = True  # False: rows in any order, without the sort by rank (faster, less memory)
 
 
 @dataclass(frozen=True)
@@ -60,13 +62,13 @@ class ScoreReport:
 
 
 def default_memory_limit() -> str:
-    """Half of the physical memory, at most 4 GB: beyond that DuckDB spills to disk, and 10
-    million customers score as fast with 2 GB as with 12 (docs/sql.md)."""
+    """Half of the physical memory, at most 1.5 GB: beyond that DuckDB spills to disk. The process
+    then peaks under 2 GB scoring 10 million customers, as fast as with 4 GB (docs/sql.md)."""
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
-        return "2GB"
-    return f"{max(256, min(4096, total // 2 // 2**20))}MB"
+        return "1536MB"
+    return f"{max(256, min(1536, total // 2 // 2**20))}MB"
 
 
 class _Progress:
@@ -143,18 +145,22 @@ def score_file(model: Model, customers: Path, output: Path, options: ScoreOption
     aside = output.with_name(f".{output.name}.{os.getpid()}.partial")
     try:
         progress = _Progress(con, show, stream)
+        in_duckdb = options.engine == "duckdb"
         with progress.stage(f"checking {customers.name}"):
-            source = open_customers(con, customers, model)
+            source, rows = open_customers(con, customers, model, count_scores=in_duckdb)
         with progress.stage(f"scoring ({options.engine})"):
-            if options.engine == "duckdb":
-                _score_in_duckdb(con, model, source, options.overrides)
+            if in_duckdb:
+                _score_in_duckdb(con, model, source, options)
             else:
                 from xlscore.sql.pandas_engine import score_with_pandas
 
-                score_with_pandas(con, model, source, _RESULT_VIEW, options.overrides)
+                score_with_pandas(con, model, source, _RESULT_VIEW, options.overrides, options.ordered)
             write_relation(con, con.table(_RESULT_VIEW), aside, out_format, options.csv)
         aside.replace(output)
-        report = _summary(con, model, output, out_format, options.csv, started)
+        if rows is not None and options.overrides is None:  # tiers follow from the scores alone
+            report = _summary_from_counts(con, model, output, rows, started)
+        else:
+            report = _summary(con, model, output, out_format, options.csv, started)
     except duckdb.Error as exc:
         raise XlscoreError(f"scoring {customers.name} failed in DuckDB: {exc}") from exc
     finally:
@@ -165,21 +171,44 @@ def score_file(model: Model, customers: Path, output: Path, options: ScoreOption
 
 
 def _score_in_duckdb(con: duckdb.DuckDBPyConnection, model: Model, source: SourceColumns,
-                     overrides: list[Override] | None) -> None:
-    statement = scoring_statement(model, source, exp.to_table(CUSTOMERS_VIEW), overrides=overrides)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {_RESULT_VIEW} AS {render(statement, 'duckdb', pretty=False)}")
+                     options: ScoreOptions) -> None:
+    statement = scoring_statement(model, source, exp.to_table(CUSTOMERS_VIEW), ordered=options.ordered,
+                                  overrides=options.overrides, counts=COUNTS_TABLE,
+                                  sort_first=True, ids_unique=True)
+    sql = render(statement, "duckdb", pretty=False)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {_RESULT_VIEW} AS {sql}")
+
+
+def _summary_from_counts(con: duckdb.DuckDBPyConnection, model: Model, output: Path, rows: int,
+                         started: float) -> ScoreReport:
+    """The summary from the customers per score counted before scoring: no second read."""
+    per_tier = con.execute(render(tier_counts_statement(model, COUNTS_TABLE), "duckdb")).fetchall()
+    by_name: dict[str, int] = {}
+    for index, customers in per_tier:
+        if index is not None:  # None: scored, but below every Min score
+            name = model.tiers[index].name
+            by_name[name] = by_name.get(name, 0) + int(customers)
+    return _report(model, output, rows, sum(int(customers) for _, customers in per_tier), by_name, started)
 
 
 def _summary(con: duckdb.DuckDBPyConnection, model: Model, output: Path, out_format: str, style: CsvStyle,
              started: float) -> ScoreReport:
+    """The summary read back from the output (the pandas engine; overrides, which move customers
+    between tiers)."""
     reader = con.read_parquet(str(output)) if out_format == "parquet" else con.read_csv(str(output))
     reader.create_view("xlscore_output", replace=True)
     counts = dict(con.execute('SELECT "Tier", count(*) FROM xlscore_output GROUP BY "Tier"').fetchall())
     total, scored = con.execute('SELECT count(*), count("Score") FROM xlscore_output').fetchall()[0]
     # A CSV holds tier names as written there (an apostrophe before a leading "=", say).
-    tiers = [(t.name, int(counts.get(t.name if out_format == "parquet" else style.header(t.name), 0)))
-             for t in model.tiers]
-    untiered = int(scored) - sum(count for _, count in tiers)  # scored, but below every Min score
+    by_name = {t.name: int(counts.get(t.name if out_format == "parquet" else style.header(t.name), 0))
+               for t in model.tiers}
+    return _report(model, output, int(total), int(scored), by_name, started)
+
+
+def _report(model: Model, output: Path, total: int, scored: int, by_name: dict[str, int],
+            started: float) -> ScoreReport:
+    tiers = [(t.name, by_name.get(t.name, 0)) for t in model.tiers]
+    untiered = scored - sum(count for _, count in tiers)  # scored, but below every Min score
     if untiered > 0:
         tiers.append((NO_TIER, untiered))
-    return ScoreReport(output, int(total), int(scored), tiers, time.perf_counter() - started)
+    return ScoreReport(output, total, scored, tiers, time.perf_counter() - started)

@@ -30,6 +30,7 @@ from xlscore.issues import Issue, ModelError
 from xlscore.messages import flag
 from xlscore.model import Indicator, Measure, Model
 from xlscore.overrides import Override
+from xlscore.sql.bands import band_points
 from xlscore.sql.ctes import Steps, alias, quoted_alias, select
 from xlscore.sql.expressions import (
     all_of,
@@ -42,7 +43,6 @@ from xlscore.sql.expressions import (
     is_nan,
     number,
     portable,
-    rank_within_share,
     sum_in_order,
     text,
     text_key,
@@ -50,9 +50,10 @@ from xlscore.sql.expressions import (
 from xlscore.sql.overridden import flags_with_overrides, overridden_columns
 from xlscore.sql.ranking import rank_steps
 from xlscore.sql.source import SourceColumns, value_columns
+from xlscore.sql.tiers import tier_index
 from xlscore.workbook.layout import APPROVED_WORDS
 
-__all__ = ["DIALECTS", "output_columns", "render", "scoring_statement", "source_column"]
+__all__ = ["DIALECTS", "output_columns", "render", "scored_steps", "scoring_statement", "source_column"]
 
 DIALECTS = ("duckdb", "postgres", "spark", "bigquery", "snowflake")
 
@@ -92,9 +93,9 @@ class _Builder:
         return col(f"x_v{self.value_index[name]}")
 
     # -- typed / clean ------------------------------------------------------------------
-    def typed(self, table: exp.Expr) -> exp.Select:
+    def typed(self, table: exp.Expr, carry: Sequence[str] = ()) -> exp.Select:
         src = self.source
-        columns: list[exp.Expr] = [alias(self.column(src.meta["customer_id"]), "x_id")]
+        columns: list[exp.Expr] = [alias(self.column(src.meta["customer_id"]), "x_id"), *map(col, carry)]
         for key in ("customer", "owner"):
             if src.column(key):
                 columns.append(alias(self.column(src.meta[key]), f"x_{key}"))
@@ -145,26 +146,9 @@ class _Builder:
     def measured(self) -> list[exp.Expr]:
         out: list[exp.Expr] = []
         for m, measure in enumerate(self.model.measures):
-            value = self.value(measure.name)
-            hits = [self.in_band(value, band.lower, band.upper) for band in measure.bands]
-            points = case([(hit, double(band.points)) for hit, band in zip(hits, measure.bands, strict=True)],
-                          double(0.0))
-            no_band = all_of([exp.Not(this=exp.Is(this=value.copy(), expression=exp.null())),
-                              exp.Not(this=exp.paren(any_of([h.copy() for h in hits]), copy=False))])
+            points, no_band = band_points(self.value(measure.name), measure.bands)
             out += [alias(points, f"x_pts{m}"), alias(no_band, f"x_noband{m}")]
         return out
-
-    @staticmethod
-    def in_band(value: exp.Expr, lower: float | None, upper: float | None) -> exp.Expr:
-        """From inclusive, To exclusive, blank = open-ended; a blank value is in no band."""
-        tests: list[exp.Expr] = []
-        if lower is not None:
-            tests.append(exp.GTE(this=value.copy(), expression=double(lower)))
-        if upper is not None:
-            tests.append(exp.LT(this=value.copy(), expression=double(upper)))
-        if not tests:
-            tests.append(exp.Not(this=exp.Is(this=value.copy(), expression=exp.null())))
-        return exp.paren(all_of(tests), copy=False)
 
     # -- rated ----------------------------------------------------------------------------
     def rated(self) -> list[exp.Expr]:
@@ -241,15 +225,7 @@ class _Builder:
         return [alias(excel_round(col("x_total"), col("x_mag")), "x_score")]
 
     def tiered(self) -> list[exp.Expr]:
-        branches: list[tuple[exp.Expr, exp.Expr]] = []
-        for i, tier in enumerate(self.model.tiers):
-            if self.model.scheme == "share":
-                if tier.top_share is not None:
-                    branches.append((rank_within_share(col("x_rank"), col("x_scored"), tier.top_share), number(i)))
-            elif tier.min_score is not None:
-                branches.append((exp.GTE(this=col("x_score"), expression=double(tier.min_score)), number(i)))
-        unscored = exp.Is(this=col("x_score"), expression=exp.null())
-        return [alias(case([(unscored, exp.null()), *branches]), "x_tier")]
+        return [alias(tier_index(self.model), "x_tier")]
 
     # -- output -------------------------------------------------------------------------------
     def per_tier(self, values: list[exp.Expr | None], tier_column: str | None = None) -> exp.Expr:
@@ -337,26 +313,19 @@ class _Builder:
         ]
         return out
 
-    def order(self) -> list[exp.Ordered]:
+    def order(self, ids_unique: bool = False) -> list[exp.Ordered]:
         """Rank, then Customer ID as the engine sorts it: text by its lower case (not trimmed), numbers
-        by value; unscored customers last."""
+        by value; unscored customers last. ``ids_unique``: no two IDs share a lower case (the checks
+        passed), so the ID itself never breaks a tie."""
         keys: list[exp.Expr] = [col("x_rank")]
         if self.source.id_kind == "text":
             keys.append(exp.Lower(this=cast(col("x_id"), exp.DataType.Type.VARCHAR)))
-        keys.append(col("x_id"))
+        if not (ids_unique and self.source.id_kind == "text"):
+            keys.append(col("x_id"))
         return [exp.Ordered(this=key, desc=False, nulls_first=False) for key in keys]
 
 
-def scoring_statement(model: Model, source: SourceColumns | None = None,
-                      table: str | exp.Expr = "customers", dialect: str | None = None, *,
-                      ordered: bool = True, overrides: Sequence[Override] | None = None) -> exp.Select:
-    """The tblScoring columns for every row of ``table``, with exactly the engine's results,
-    sorted by rank unless not ``ordered`` (a view or a dbt model need no order).
-
-    ``table`` is a name (``db.schema.customers``, parsed in ``dialect``) or any sqlglot table
-    expression (e.g. ``read_parquet(...)``). ``overrides``: the book's live tblOverrides rows
-    (None when it has none), applied as literals after tiering, as the engine applies them.
-    """
+def _scorable(model: Model) -> None:
     if not model.indicators or not model.profiles:
         raise ModelError([Issue("error", None, "the model has no indicator or no weight profile: fill tblIndicators "
                                 "and tblWeights", "empty-model")])
@@ -365,22 +334,52 @@ def scoring_statement(model: Model, source: SourceColumns | None = None,
 
         raise UsageError("Min coverage % of tblTiers is applied by retier only, not by the SQL: clear it in "
                          "tblTiers to generate SQL that matches retier")
-    source = source or SourceColumns.named_as_model(model, model.lang)
-    builder = _Builder(model, source, overrides)
+
+
+def _scored(builder: _Builder, table: str | exp.Expr, dialect: str | None, carry: Sequence[str]) -> Steps:
     from_table = exp.to_table(table, dialect=dialect) if isinstance(table, str) else table
-    steps = Steps(builder.typed(from_table))
+    steps = Steps(builder.typed(from_table, carry))
     steps.add("clean", builder.clean())
     steps.add("measured", builder.measured() or [alias(exp.true(), "x_measured")])
     steps.add("rated", builder.rated())
     steps.add("totaled", builder.totaled())
     steps.add("flagged", [*builder.magnitude(), alias(builder.flags(), "x_flags")])
     steps.add("scored", builder.scored())
-    for name, body in rank_steps(steps.ctes[-1][0]):
+    return steps
+
+
+def scored_steps(model: Model, source: SourceColumns, table: str | exp.Expr, *, carry: Sequence[str] = ()) -> Steps:
+    """The statement's CTEs up to ``scored`` (``x_score``, ``x_flags`` ... per row), with the
+    columns ``carry`` of ``table`` (internal names) passed along unchanged."""
+    _scorable(model)
+    return _scored(_Builder(model, source), table, None, carry)
+
+
+def scoring_statement(model: Model, source: SourceColumns | None = None,
+                      table: str | exp.Expr = "customers", dialect: str | None = None, *,
+                      ordered: bool = True, overrides: Sequence[Override] | None = None,
+                      counts: str | None = None, sort_first: bool = False, ids_unique: bool = False) -> exp.Select:
+    """The tblScoring columns for every row of ``table``, with exactly the engine's results,
+    sorted by rank unless not ``ordered`` (a view or a dbt model need no order).
+
+    ``table`` is a name (``db.schema.customers``, parsed in ``dialect``) or any sqlglot table
+    expression (e.g. ``read_parquet(...)``). ``overrides``: the book's live tblOverrides rows
+    (None when it has none), applied as literals after tiering, as the engine applies them.
+    ``counts``: a table of the customers per score key counted beforehand (see
+    :func:`xlscore.sql.ranking.rank_steps`), so the statement reads ``table`` once. ``sort_first``:
+    see :meth:`Steps.final` (DuckDB only). ``ids_unique``: the IDs passed the checks (no two
+    with the same lower case), so ties need no third sort key.
+    """
+    _scorable(model)
+    source = source or SourceColumns.named_as_model(model, model.lang)
+    builder = _Builder(model, source, overrides)
+    steps = _scored(builder, table, dialect, ())
+    for name, body in rank_steps(steps.ctes[-1][0], counts):
         steps.add_select(name, body)
     steps.add("tiered", builder.tiered())
     if overrides is not None:
         steps.add("overridden", builder.overridden())
-    return steps.final(builder.output(), builder.order() if ordered else [])
+    return steps.final(builder.output(), builder.order(ids_unique) if ordered else [], sort_first=sort_first)
 
 
 def render(statement: exp.Expr, dialect: str = "duckdb", *, pretty: bool = True) -> str:
