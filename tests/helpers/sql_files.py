@@ -65,3 +65,15 @@ def _csv(tmp_path: Path, text: str) -> Path:
 
 
 HEAD = "Customer ID,Customer,Owner,Profile,Sales,Margin %,Visits,Rating,Approved,Last contact\n"
+
+
+def many_customers(target: Path, n: int) -> Path:
+    """``n`` customers with the standard book's columns as Parquet, made by DuckDB (enough rows
+    for it to scan and write in parallel): hash-based values, every seventh unapproved."""
+    duckdb.connect().execute(
+        "COPY (SELECT 'K' || CAST(i AS VARCHAR) AS \"Customer ID\", NULL AS \"Profile\", "
+        "CAST(hash(i) % 9000 AS DOUBLE) AS \"Sales\", CAST(hash(i, 1) % 40 AS DOUBLE) AS \"Margin %\", "
+        "CAST(hash(i, 2) % 6 AS DOUBLE) AS \"Visits\", CAST(hash(i, 3) % 101 AS DOUBLE) AS \"Rating\", "
+        f"CASE WHEN i % 7 = 0 THEN 'no' ELSE 'yes' END AS \"Approved\" FROM range({int(n)}) t(i)) TO "
+        f"'{target}' (FORMAT PARQUET)")
+    return target

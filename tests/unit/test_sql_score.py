@@ -16,7 +16,7 @@ import sqlglot
 from sqlglot import exp
 
 from tests.fixtures.books import BookSpec, write
-from tests.helpers.sql_files import HEAD, _csv, engine_on_book, export_customers, read_output
+from tests.helpers.sql_files import HEAD, _csv, engine_on_book, export_customers, many_customers, read_output
 from tests.helpers.sql_support import mismatches
 from xlscore.cli import main
 from xlscore.sql.book import load_book_model
@@ -166,12 +166,7 @@ def test_errors_in_the_books_own_customer_rows_do_not_block(tmp_path: Path, caps
 def test_both_engines_write_the_same_rows_in_the_same_order_at_scale(book: Path, tmp_path: Path) -> None:
     """Enough rows for DuckDB to scan and write in parallel: the sheet order must survive."""
     customers = tmp_path / "many.parquet"
-    duckdb.connect().execute(
-        "COPY (SELECT 'K' || CAST(i AS VARCHAR) AS \"Customer ID\", NULL AS \"Profile\", "
-        "CAST(hash(i) % 9000 AS DOUBLE) AS \"Sales\", CAST(hash(i, 1) % 40 AS DOUBLE) AS \"Margin %\", "
-        "CAST(hash(i, 2) % 6 AS DOUBLE) AS \"Visits\", CAST(hash(i, 3) % 101 AS DOUBLE) AS \"Rating\", "
-        "CASE WHEN i % 7 = 0 THEN 'no' ELSE 'yes' END AS \"Approved\" FROM range(300000) t(i)) TO "
-        f"'{customers}' (FORMAT PARQUET)")
+    many_customers(customers, 300_000)
     for engine in ("duckdb", "pandas"):
         score_file(read_book(book).model, customers, tmp_path / f"{engine}.parquet",
                    ScoreOptions(engine, threads=4, progress=False))  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from sqlglot import exp
 
 from tests.fixtures.books import write
 from tests.helpers.sql_dirty import _many
+from tests.helpers.sql_files import many_customers
 from xlscore.cli import main
 from xlscore.model import Band
 from xlscore.sql.bands import covers_every_value
@@ -79,12 +80,7 @@ def test_a_csv_output_keeps_the_rank_order_at_scale(book: Path, tmp_path: Path) 
     """Enough rows for DuckDB to write in parallel: the formula-safe projection of a CSV must not
     reorder them (an IN list there became a join that did)."""
     customers = tmp_path / "many.parquet"
-    duckdb.connect().execute(
-        "COPY (SELECT 'K' || CAST(i AS VARCHAR) AS \"Customer ID\", NULL AS \"Profile\", "
-        "CAST(hash(i) % 9000 AS DOUBLE) AS \"Sales\", CAST(hash(i, 1) % 40 AS DOUBLE) AS \"Margin %\", "
-        "CAST(hash(i, 2) % 6 AS DOUBLE) AS \"Visits\", CAST(hash(i, 3) % 101 AS DOUBLE) AS \"Rating\", "
-        "CASE WHEN i % 7 = 0 THEN 'no' ELSE 'yes' END AS \"Approved\" FROM range(300000) t(i)) TO "
-        f"'{customers}' (FORMAT PARQUET)")
+    many_customers(customers, 300_000)
     score_file(read_book(book).model, customers, tmp_path / "out.csv", ScoreOptions(threads=2, progress=False))
     with (tmp_path / "out.csv").open(newline="") as handle:
         rows = list(csv.DictReader(handle))
