@@ -54,19 +54,10 @@ class ArrowColumn:
         elif pa.types.is_boolean(typ):
             kinds.add(bool)
         elif pa.types.is_timestamp(typ):
-            kinds.update(self._date_kinds())
-        if self.array.null_count or pa.types.is_null(typ):
+            kinds.update(_date_kinds(self.array))
+        if self.array.null_count:
             kinds.add(type(None))
         return frozenset(kinds)
-
-    def _date_kinds(self) -> set[type]:
-        ticks = self.array.cast(pa.int64()).drop_null().to_numpy()
-        if len(ticks) == 0:
-            return set()
-        midnight = ticks % _MS_PER_DAY == 0
-        if midnight.all():
-            return {date}
-        return {date, datetime} if midnight.any() else {datetime}
 
     def values(self) -> list[Any]:
         """The Python values (computed once; callers must not change the list)."""
@@ -100,9 +91,20 @@ class ArrowColumn:
         return np.asarray(self.array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
 
 
+def _date_kinds(array: pa.Array) -> set[type]:
+    """``date`` for whole days, ``datetime`` for the rest, as python-calamine types them."""
+    ticks = array.cast(pa.int64()).drop_null().to_numpy()
+    if len(ticks) == 0:
+        return set()
+    midnight = ticks % _MS_PER_DAY == 0
+    if midnight.all():
+        return {date}
+    return {date, datetime} if midnight.any() else {datetime}
+
+
 def _python_values(array: pa.Array) -> list[Any]:
     if pa.types.is_timestamp(array.type):
-        kinds = ArrowColumn(array)._date_kinds()
+        kinds = _date_kinds(array)
         if kinds == {date}:
             return list(array.cast(pa.timestamp("ms")).cast(pa.date32()).to_pylist())
         stamps: list[Any] = array.cast(pa.timestamp("ms")).to_pylist()

@@ -18,7 +18,16 @@ from xlscore.model import Model
 from xlscore.rounding import excel_round, percent_text
 from xlscore.workbook.layout import OUTPUT_SHEETS, Lang, header
 from xlscore.workbook.refs import column_letter
-from xlscore.workbook.sheetdata import BarChart, CellValue, Column, ColumnFormat, FreeCell, OutputSheet, OutputTable
+from xlscore.workbook.sheetdata import (
+    BarChart,
+    CellValue,
+    Column,
+    ColumnFormat,
+    ColumnValues,
+    FreeCell,
+    OutputSheet,
+    OutputTable,
+)
 
 if TYPE_CHECKING:
     from xlscore.analysis import ExtraColumn
@@ -41,11 +50,10 @@ def excel_serial(values: npt.NDArray[np.datetime64]) -> npt.NDArray[np.float64]:
     return out
 
 
-def _values(series: pd.Series) -> Sequence[CellValue]:
+def _values(series: pd.Series) -> ColumnValues:
     """A result column's cells: numbers stay one float64 array (NaN = blank), anything else Python values."""
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
-        numbers: Sequence[CellValue] = series.to_numpy(dtype=np.float64, na_value=np.nan)  # type: ignore[assignment]
-        return numbers
+        return series.to_numpy(dtype=np.float64, na_value=np.nan)
     values: list[CellValue] = series.to_numpy(dtype=object).tolist()
     return values
 

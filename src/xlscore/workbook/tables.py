@@ -287,12 +287,16 @@ class TableSource:
             _, (bottom, _) = corners(entry.ref)
         except ValueError:
             return False
-        return 0 < self._last_rows.get(entry.sheet, 0) <= bottom
+        return self._ends_above(entry.sheet, bottom + 1)
+
+    def _ends_above(self, sheet: str, row: int) -> bool:
+        """Whether the scan found the sheet's last cell above ``row`` (0: it found none to go by)."""
+        return 0 < self._last_rows.get(sheet, 0) < row
 
     def rows_below(self, table: RawTable) -> list[list[Any]]:
         """Rows holding something right under ``table``, in its columns, up to the first empty row."""
         below = table.below()
-        if 0 < self._last_rows.get(table.sheet, 0) < below:  # 0: the scan found no row numbers
+        if self._ends_above(table.sheet, below):
             return []
         try:
             sheet = self._calamine.get_sheet_by_name(table.sheet)
